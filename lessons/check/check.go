@@ -1,0 +1,132 @@
+// Package check runs one exercise's suite and tells the learner, in a line or two, whether it is done.
+//
+// In a notebook's "check your work" cell:
+//
+//	check.Exercise("lru")
+//
+// shows "lru: done ✓", or "not done yet" with the section to read and the way to a hint, or the suite's own
+// words when the code runs but is wrong, or the compiler's when it does not build. It never panics and never
+// fails the cell: an unfinished exercise is a normal state, not an error. The learner's command line
+// (`go run ./cmd/workbook check lru`) uses the same Runner.
+package check
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/llmperf/workbook/exercises"
+)
+
+// Timeout bounds one check from a notebook, compilation included.
+const Timeout = 5 * time.Minute
+
+// Exercise runs the named exercise's suite against the learner's code in exercises/ and shows the result: as
+// HTML in a GoNB cell, as text on standard output elsewhere.
+func Exercise(name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	r, err := One(ctx, Runner{}, name)
+	if gonbui.IsNotebook {
+		gonbui.DisplayHTML(HTML(r, err))
+		return
+	}
+	Fprint(os.Stdout, r, err)
+}
+
+// One runs a single exercise by name with runner.
+func One(ctx context.Context, runner Runner, name string) (Result, error) {
+	e, ok := exercises.Lookup(name)
+	if !ok {
+		return Result{}, UnknownError(name)
+	}
+	rs, err := runner.Run(ctx, e)
+	if err != nil {
+		return Result{Exercise: e}, fmt.Errorf("could not run the suite of %q: %w", name, err)
+	}
+	return rs[0], nil
+}
+
+// UnknownError is the error for a name that exercises/info.toml does not list; it lists the names that exist.
+func UnknownError(name string) error {
+	var names []string
+	for _, e := range exercises.All() {
+		names = append(names, e.Name)
+	}
+	return fmt.Errorf("no exercise is called %q; the exercises are: %s", name, strings.Join(names, ", "))
+}
+
+// Fprint writes a result as text: its summary, then what the suite or the compiler said.
+func Fprint(w io.Writer, r Result, err error) {
+	if err != nil {
+		fmt.Fprintln(w, "check:", err)
+		return
+	}
+	fmt.Fprintln(w, r.Summary())
+	if d := Details(r); d != "" {
+		fmt.Fprintln(w, indent(d, "    "))
+	}
+}
+
+// Details is what to show under the summary: the suite's or the compiler's words, when they add anything.
+func Details(r Result) string {
+	switch r.Status {
+	case Done, NotDone, Missing:
+		return ""
+	case NoCompile:
+		return "your code does not compile yet:\n" + limitLines(r.Output, 30)
+	default:
+		return limitLines(r.Output, 40)
+	}
+}
+
+// HTML renders a result as a compact block for a notebook cell.
+func HTML(r Result, err error) string {
+	const box = `<div style="font-family:sans-serif;border-left:4px solid %s;padding:4px 10px;margin:4px 0">%s</div>`
+	if err != nil {
+		return fmt.Sprintf(box, "#c00", "⚠ check: "+html.EscapeString(err.Error()))
+	}
+	e := r.Exercise
+	name := "<b>" + html.EscapeString(e.Name) + "</b>"
+	switch r.Status {
+	case Done:
+		return fmt.Sprintf(box, "#2a2", name+": done ✓")
+	case NotDone:
+		body := fmt.Sprintf(`%s: not done yet — read “%s” above, then write your code in <code>%s</code>.`+
+			`<details><summary>hint</summary><pre style="white-space:pre-wrap">%s</pre></details>`,
+			name, html.EscapeString(e.Section), html.EscapeString(r.Dir), html.EscapeString(e.Hint))
+		return fmt.Sprintf(box, "#d90", body)
+	}
+	body := html.EscapeString(r.Summary())
+	if d := Details(r); d != "" {
+		body += `<pre style="white-space:pre-wrap;margin:4px 0">` + html.EscapeString(d) + `</pre>`
+	}
+	return fmt.Sprintf(box, "#c00", body)
+}
+
+// Count returns how many of the results are done.
+func Count(results []Result) (done int) {
+	for _, r := range results {
+		if r.Done() {
+			done++
+		}
+	}
+	return done
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+func limitLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) <= n {
+		return s
+	}
+	return strings.Join(lines[:n], "\n") + fmt.Sprintf("\n… (%d more lines: run go test yourself to see them all)", len(lines)-n)
+}

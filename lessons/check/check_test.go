@@ -1,0 +1,181 @@
+package check
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/llmperf/workbook/exercises"
+)
+
+// fakeRepo writes a tiny module with the course's module path: a topic "demo" whose suite has one passing, one
+// unfinished and one wrong exercise, a topic "broken" that does not compile, and no topic "gone".
+func fakeRepo(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	files := map[string]string{
+		"go.mod":                 "module " + Module + "\n\ngo 1.25\n",
+		"exercises/demo/demo.go": "package demo\n\nfunc Two() int { return 2 }\n",
+		"exercises/demo/demo_test.go": `package demo
+
+import "testing"
+
+func TestDemo(t *testing.T) {
+	t.Run("done", func(t *testing.T) {})
+	t.Run("stub", func(t *testing.T) { t.Fatal("exercise \"stub\" is not done yet: read \"S\" in notebooks/demo.ipynb") })
+	t.Run("wrong", func(t *testing.T) { t.Errorf("Two() = %d, want 3", Two()) })
+}
+`,
+		"exercises/crash/crash_test.go": `package crash
+
+import "testing"
+
+func TestCrash(t *testing.T) {
+	t.Run("boom", func(t *testing.T) { var m map[string]int; m["x"] = 1 })
+	t.Run("after", func(t *testing.T) {})
+}
+`,
+		"exercises/broken/broken.go":      "package broken\n\nfunc F() int { return undefinedName }\n",
+		"exercises/broken/broken_test.go": "package broken\n\nimport \"testing\"\n\nfunc TestBroken(t *testing.T) { F() }\n",
+	}
+	for name, text := range files {
+		path := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func ex(name, topic string) exercises.Exercise {
+	return exercises.Exercise{Name: name, Topic: topic, Notebook: "notebooks/demo.ipynb", Section: "S", Hint: "h"}
+}
+
+func TestRunner(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test")
+	}
+	root := fakeRepo(t)
+	list := []exercises.Exercise{
+		ex("done", "demo"), ex("stub", "demo"), ex("wrong", "demo"), ex("absent", "demo"),
+		ex("b", "broken"), ex("g", "gone"), ex("boom", "crash"), ex("after", "crash"),
+	}
+	results, err := Runner{Root: root}.Run(context.Background(), list...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		status Status
+		output string // a piece the output must contain
+	}{
+		{Done, ""},
+		{NotDone, "not done yet"},
+		{Failing, "Two() = 2, want 3"},
+		{NotRun, "no subtest TestDemo/absent"},
+		{NoCompile, "undefinedName"},
+		{Missing, ""},
+		{Failing, "panic: assignment to entry in nil map"},
+		{Failing, "the suite stopped before it reached this exercise"},
+	}
+	if len(results) != len(want) {
+		t.Fatalf("got %d results, want %d", len(results), len(want))
+	}
+	for i, w := range want {
+		r := results[i]
+		if r.Exercise.Name != list[i].Name {
+			t.Errorf("result %d is for %q, want %q", i, r.Exercise.Name, list[i].Name)
+		}
+		if r.Status != w.status || !strings.Contains(r.Output, w.output) {
+			t.Errorf("%s: status %v, output %q; want %v with %q", list[i].Name, r.Status, r.Output, w.status, w.output)
+		}
+	}
+	if !strings.Contains(results[5].Summary(), "exercises/gone does not exist yet") {
+		t.Errorf("missing topic summary = %q", results[5].Summary())
+	}
+	if !strings.Contains(Details(results[4]), "your code does not compile yet") {
+		t.Errorf("compile error details = %q", Details(results[4]))
+	}
+}
+
+func TestRunnerOneExercise(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test")
+	}
+	root := fakeRepo(t)
+	// One exercise alone runs only its subtest: the wrong sibling must not turn it into a failure.
+	results, err := Runner{Root: root}.Run(context.Background(), ex("done", "demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if results[0].Status != Done {
+		t.Errorf("status = %v (%s), want done", results[0].Status, results[0].Output)
+	}
+}
+
+func TestFindRoot(t *testing.T) {
+	root := fakeRepo(t)
+	deep := filepath.Join(root, "exercises", "demo")
+	if got, err := FindRoot(deep); err != nil || got != root {
+		t.Errorf("FindRoot(%s) = %q, %v; want %q", deep, got, err, root)
+	}
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "go.mod"), []byte("module example.com/other\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FindRoot(other); err == nil || !strings.Contains(err.Error(), "not inside the course repository") {
+		t.Errorf("FindRoot in another module: err = %v", err)
+	}
+}
+
+func TestRootIsThisRepository(t *testing.T) {
+	root, err := Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "exercises", "info.toml")); err != nil {
+		t.Errorf("Root() = %s, which has no exercises/info.toml", root)
+	}
+}
+
+func TestOneUnknown(t *testing.T) {
+	_, err := One(context.Background(), Runner{}, "no-such-exercise")
+	if err == nil || !strings.Contains(err.Error(), "the exercises are: ") {
+		t.Errorf("err = %v, want a list of the exercises", err)
+	}
+}
+
+func TestRender(t *testing.T) {
+	e := ex("lru", "caching")
+	tests := []struct {
+		r          Result
+		text, html string
+	}{
+		{Result{Exercise: e, Dir: "exercises/caching", Status: Done}, "lru: done ✓", "done ✓"},
+		{Result{Exercise: e, Dir: "exercises/caching", Status: NotDone}, "hint lru", "<details><summary>hint</summary>"},
+		{Result{Exercise: e, Dir: "exercises/caching", Status: NoCompile, Output: "x.go:1:2: undefined: y"},
+			"your code does not compile yet:\n    x.go:1:2: undefined: y", "undefined: y"},
+		{Result{Exercise: e, Dir: "exercises/caching", Status: Failing, Output: "got <1>"}, "got <1>", "got &lt;1&gt;"},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		Fprint(&b, tt.r, nil)
+		if !strings.Contains(b.String(), tt.text) {
+			t.Errorf("%v: text %q lacks %q", tt.r.Status, b.String(), tt.text)
+		}
+		if h := HTML(tt.r, nil); !strings.Contains(h, tt.html) {
+			t.Errorf("%v: HTML %q lacks %q", tt.r.Status, h, tt.html)
+		}
+	}
+}
+
+func TestCleanOutput(t *testing.T) {
+	in := "=== RUN   TestDemo/wrong\n    demo_test.go:8: got 2\n        want 3\n--- FAIL: TestDemo/wrong (0.00s)\n"
+	if got, want := cleanOutput(in), "demo_test.go:8: got 2\n    want 3"; got != want {
+		t.Errorf("cleanOutput = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,281 @@
+package check
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/llmperf/workbook/exercises"
+)
+
+// Status is where an exercise stands after its suite ran.
+type Status int
+
+const (
+	NotRun    Status = iota // the suite did not reach the exercise
+	Done                    // the suite passes
+	NotDone                 // the stub still stops with todo.Exercise
+	Failing                 // the code runs, and the suite finds a mistake
+	NoCompile               // the topic's package or its test does not compile
+	Missing                 // the topic's folder does not exist
+)
+
+func (s Status) String() string {
+	switch s {
+	case Done:
+		return "done"
+	case NotDone:
+		return "not done yet"
+	case Failing:
+		return "failing"
+	case NoCompile:
+		return "does not compile"
+	case Missing:
+		return "missing"
+	default:
+		return "not run"
+	}
+}
+
+// Result is what one exercise's suite said.
+type Result struct {
+	Exercise exercises.Exercise
+	Dir      string // the package folder that was tested, such as "exercises/caching"
+	Status   Status
+	Output   string        // the suite's words about this exercise: failures, compiler errors
+	Elapsed  time.Duration // the subtest's own time, as go test reports it
+}
+
+// Done reports whether the exercise passes its suite.
+func (r Result) Done() bool { return r.Status == Done }
+
+// Summary is a one-line account of the result.
+func (r Result) Summary() string {
+	e := r.Exercise
+	switch r.Status {
+	case Done:
+		return fmt.Sprintf("%s: done ✓", e.Name)
+	case NotDone:
+		return fmt.Sprintf("%s: not done yet — read %q in %s, write your code in %s (hint: go run ./cmd/workbook hint %s)",
+			e.Name, e.Section, e.Notebook, r.Dir, e.Name)
+	case Failing:
+		return fmt.Sprintf("%s: not passing yet — the suite found a mistake in %s", e.Name, r.Dir)
+	case NoCompile:
+		return fmt.Sprintf("%s: your code does not compile yet (%s)", e.Name, r.Dir)
+	case Missing:
+		return fmt.Sprintf("%s: %s does not exist yet", e.Name, r.Dir)
+	default:
+		return fmt.Sprintf("%s: the suite in %s did not run it", e.Name, r.Dir)
+	}
+}
+
+// Runner runs exercises' suites with `go test`. The zero value tests the learner's exercises/ in the
+// repository found by Root.
+type Runner struct {
+	Root string   // repository root; "" finds it with Root
+	Base string   // folder holding one package per topic: "exercises" (the default) or "solutions"
+	Env  []string // extra environment for go test, such as "GOFLAGS=-count=1"
+}
+
+// Run runs the suites of the given exercises with a single `go test -json` and returns one result per exercise,
+// in order. One exercise alone runs only its own subtest. The error is for go test not running at all (no Go,
+// no repository, a cancelled context); everything an exercise's code does is in its Result.
+func (r Runner) Run(ctx context.Context, list ...exercises.Exercise) ([]Result, error) {
+	root := r.Root
+	if root == "" {
+		var err error
+		if root, err = Root(); err != nil {
+			return nil, err
+		}
+	}
+	base := r.Base
+	if base == "" {
+		base = "exercises"
+	}
+	results := make([]Result, len(list))
+	var pkgs, suites []string
+	seen := map[string]bool{}
+	for i, e := range list {
+		dir := base + "/" + e.Topic
+		results[i] = Result{Exercise: e, Dir: dir}
+		if st, err := os.Stat(filepath.Join(root, dir)); err != nil || !st.IsDir() {
+			results[i].Status = Missing
+			continue
+		}
+		if !seen[dir] {
+			seen[dir] = true
+			pkgs = append(pkgs, "./"+dir)
+			suites = append(suites, e.SuiteTest())
+		}
+	}
+	if len(pkgs) == 0 {
+		return results, nil
+	}
+	pattern := "^(" + strings.Join(suites, "|") + ")$"
+	if len(list) == 1 {
+		pattern = list[0].RunPattern()
+	}
+	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-json", "-run", pattern}, pkgs...)...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), r.Env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		return nil, fmt.Errorf("running go test: %w", err)
+	}
+	log := parseEvents(stdout.Bytes())
+	for i := range results {
+		if results[i].Status != Missing {
+			log.judge(&results[i], stderr.String())
+		}
+	}
+	return results, nil
+}
+
+// event is one line of `go test -json` (cmd/test2json).
+type event struct {
+	Action     string
+	Package    string
+	Test       string
+	Output     string
+	Elapsed    float64
+	ImportPath string // build-output events name the package being built
+}
+
+type testLog struct {
+	tests map[string]*testRecord // by package + " " + test ("" for the package itself)
+	build map[string]*strings.Builder
+	stray strings.Builder // lines that are not JSON
+}
+
+type testRecord struct {
+	action  string
+	elapsed float64
+	output  strings.Builder
+}
+
+func parseEvents(out []byte) *testLog {
+	l := &testLog{tests: map[string]*testRecord{}, build: map[string]*strings.Builder{}}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	for sc.Scan() {
+		var ev event
+		if json.Unmarshal(sc.Bytes(), &ev) != nil || ev.Action == "" {
+			l.stray.Write(sc.Bytes())
+			l.stray.WriteByte('\n')
+			continue
+		}
+		if ev.Action == "build-output" || ev.Action == "build-fail" {
+			pkg, _, _ := strings.Cut(ev.ImportPath, " ")
+			b := l.build[pkg]
+			if b == nil {
+				b = &strings.Builder{}
+				l.build[pkg] = b
+			}
+			b.WriteString(ev.Output)
+			continue
+		}
+		key := ev.Package + " " + ev.Test
+		rec := l.tests[key]
+		if rec == nil {
+			rec = &testRecord{}
+			l.tests[key] = rec
+		}
+		switch ev.Action {
+		case "output":
+			rec.output.WriteString(ev.Output)
+		case "pass", "fail", "skip":
+			rec.action, rec.elapsed = ev.Action, ev.Elapsed
+		}
+	}
+	return l
+}
+
+func (l *testLog) judge(r *Result, stderr string) {
+	e := r.Exercise
+	pkg := Module + "/" + r.Dir
+	if rec := l.tests[pkg+" "+e.SuiteTest()+"/"+e.Name]; rec != nil && rec.action != "" {
+		r.Elapsed = time.Duration(rec.elapsed * float64(time.Second))
+		r.Output = cleanOutput(rec.output.String())
+		switch {
+		case rec.action == "pass":
+			r.Status = Done
+		case rec.action == "skip":
+			r.Status, r.Output = NotRun, "the suite skipped it:\n"+r.Output
+		case strings.Contains(r.Output, "not done yet"):
+			r.Status = NotDone
+		default:
+			r.Status = Failing
+			if r.Output == "" { // a panic is reported in the output of the suite's top-level test
+				if suite := l.tests[pkg+" "+e.SuiteTest()]; suite != nil {
+					r.Output = cleanOutput(suite.output.String())
+				}
+			}
+		}
+		return
+	}
+	pkgOut := ""
+	if rec := l.tests[pkg+" "]; rec != nil {
+		pkgOut = rec.output.String()
+	}
+	if b := l.build[pkg]; b != nil || strings.Contains(pkgOut, "[build failed]") || strings.Contains(pkgOut, "[setup failed]") {
+		r.Status = NoCompile
+		if b != nil {
+			r.Output = strings.TrimSpace(b.String())
+		}
+		if r.Output == "" {
+			r.Output = strings.TrimSpace(stderr + l.stray.String())
+		}
+		return
+	}
+	if rec := l.tests[pkg+" "+e.SuiteTest()]; rec != nil && rec.action == "fail" {
+		// A suite that said something of its own, or a panic, ended before this subtest's turn.
+		if said := cleanOutput(rec.output.String() + pkgOut); said != "" && (strings.Contains(said, "panic:") ||
+			cleanOutput(rec.output.String()) != "") {
+			r.Status = Failing
+			r.Output = "the suite stopped before it reached this exercise:\n" + said
+			return
+		}
+	}
+	r.Status = NotRun
+	r.Output = strings.TrimSpace(fmt.Sprintf("%s has no subtest %s/%s\n%s%s%s",
+		r.Dir, e.SuiteTest(), e.Name, cleanOutput(pkgOut), l.stray.String(), stderr))
+}
+
+// cleanOutput drops go test's own bookkeeping lines and the common indentation of the rest.
+func cleanOutput(s string) string {
+	var lines []string
+	for _, line := range strings.Split(s, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "", t == "PASS", t == "FAIL", strings.HasPrefix(t, "=== "), strings.HasPrefix(t, "--- "),
+			strings.HasPrefix(t, "ok  "), strings.HasPrefix(t, "FAIL\t"), strings.HasPrefix(t, "exit status "):
+			continue
+		}
+		lines = append(lines, strings.TrimRight(line, " \t"))
+	}
+	indent := -1
+	for _, line := range lines {
+		n := len(line) - len(strings.TrimLeft(line, " \t"))
+		if indent < 0 || n < indent {
+			indent = n
+		}
+	}
+	for i := range lines {
+		lines[i] = lines[i][max(indent, 0):]
+	}
+	return strings.Join(lines, "\n")
+}
