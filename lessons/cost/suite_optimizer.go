@@ -18,7 +18,7 @@ func messyPrompt() Prompt {
 		}
 	}
 	return Prompt{
-		System: "  You are a helpful assistant.\n\n\n\tSYS-7 Answer\tas a   site engineer.  \n   Keep it short.   \n\n",
+		System:   "  You are a helpful assistant.\n\n\n\tSYS-7 Answer\tas a   site engineer.  \n   Keep it short.   \n\n",
 		Examples: []Example{ex(1), ex(2), ex(3), ex(4), ex(5), ex(6)},
 		Context: []string{
 			"CTX-1 The tower crane was inspected on Monday;  the load test passed.",
