@@ -49,6 +49,9 @@ func TestCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := os.MkdirAll(filepath.Join(root, "exercises", "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	return root
 }
 
@@ -63,7 +66,7 @@ func TestRunner(t *testing.T) {
 	root := fakeRepo(t)
 	list := []exercises.Exercise{
 		ex("done", "demo"), ex("stub", "demo"), ex("wrong", "demo"), ex("absent", "demo"),
-		ex("b", "broken"), ex("g", "gone"), ex("boom", "crash"), ex("after", "crash"),
+		ex("b", "broken"), ex("g", "gone"), ex("boom", "crash"), ex("after", "crash"), ex("e", "empty"),
 	}
 	results, err := Runner{Root: root}.Run(context.Background(), list...)
 	if err != nil {
@@ -81,6 +84,7 @@ func TestRunner(t *testing.T) {
 		{Missing, ""},
 		{Failing, "panic: assignment to entry in nil map"},
 		{Failing, "the suite stopped before it reached this exercise"},
+		{Missing, "no Go files"},
 	}
 	if len(results) != len(want) {
 		t.Fatalf("got %d results, want %d", len(results), len(want))

@@ -71,6 +71,9 @@ func (r Result) Summary() string {
 	case NoCompile:
 		return fmt.Sprintf("%s: your code does not compile yet (%s)", e.Name, r.Dir)
 	case Missing:
+		if strings.Contains(r.Output, "no Go files") {
+			return fmt.Sprintf("%s: %s has no Go files yet", e.Name, r.Dir)
+		}
 		return fmt.Sprintf("%s: %s does not exist yet", e.Name, r.Dir)
 	default:
 		return fmt.Sprintf("%s: the suite in %s did not run it", e.Name, r.Dir)
@@ -178,8 +181,10 @@ func parseEvents(out []byte) *testLog {
 			l.stray.WriteByte('\n')
 			continue
 		}
+		ev.Package = fullPath(ev.Package)
 		if ev.Action == "build-output" || ev.Action == "build-fail" {
 			pkg, _, _ := strings.Cut(ev.ImportPath, " ")
+			pkg = fullPath(pkg)
 			b := l.build[pkg]
 			if b == nil {
 				b = &strings.Builder{}
@@ -239,6 +244,9 @@ func (l *testLog) judge(r *Result, stderr string) {
 		if r.Output == "" {
 			r.Output = strings.TrimSpace(stderr + l.stray.String())
 		}
+		if strings.Contains(r.Output, "no Go files in ") {
+			r.Status = Missing
+		}
 		return
 	}
 	if rec := l.tests[pkg+" "+e.SuiteTest()]; rec != nil && rec.action == "fail" {
@@ -253,6 +261,15 @@ func (l *testLog) judge(r *Result, stderr string) {
 	r.Status = NotRun
 	r.Output = strings.TrimSpace(fmt.Sprintf("%s has no subtest %s/%s\n%s%s%s",
 		r.Dir, e.SuiteTest(), e.Name, cleanOutput(pkgOut), l.stray.String(), stderr))
+}
+
+// fullPath turns a relative package path ("./exercises/caching", as go test names a package it could not
+// load) into the import path.
+func fullPath(pkg string) string {
+	if rest, ok := strings.CutPrefix(pkg, "./"); ok {
+		return Module + "/" + rest
+	}
+	return pkg
 }
 
 // cleanOutput drops go test's own bookkeeping lines and the common indentation of the rest.
