@@ -1,0 +1,151 @@
+package mock
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/llmperf/workbook/lessons/tokens"
+)
+
+// chat serves POST /v1/chat/completions.
+func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	body, rerr := readBody(w, r, s.cfg.MaxBodyBytes)
+	if rerr == nil {
+		var req *chatRequest
+		req, rerr = decodeChat(body)
+		if rerr == nil {
+			s.serveChat(w, r, req, start)
+			return
+		}
+	}
+	writeError(w, rerr.status, rerr.e)
+}
+
+func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequest, start time.Time) {
+	ctx := r.Context()
+	seq := s.seq.Add(1)
+	d := s.draw(seq)
+	w.Header().Set("x-request-id", "req_"+hex10(mix(seq^uint64(s.cfg.Seed)))+hex10(mix(seq)))
+
+	enc, err := tokens.For(req.Model)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, apiError{Message: "mock: " + err.Error(), Type: "server_error"})
+		return
+	}
+	prompt, cached := s.promptUsage(enc, req)
+	v := vocabFor(enc)
+	h := requestHash(req)
+	answers := make([]answer, req.choices())
+	completion := 0
+	for i := range answers {
+		hi := mix(h + uint64(i))
+		answers[i] = generate(v, hi, s.answerLength(hi), req.maxOut())
+		completion += len(answers[i].pieces)
+	}
+
+	if d.fault == FaultSlowFirstByte {
+		s.stats.fault(d.fault)
+		if !sleep(ctx, s.cfg.SlowFirstByte) {
+			return
+		}
+		start = time.Now()
+	}
+	if s.injectError(w, d.fault) {
+		return
+	}
+	verdict := s.limits.take(req.Model, prompt+completion, time.Now())
+	s.limits.setHeaders(w.Header(), verdict)
+	if verdict.limited != "" {
+		s.writeLimited(w, req.Model, verdict)
+		return
+	}
+	s.stats.usage(prompt, cached, completion)
+
+	c := completionInfo{
+		id:      "chatcmpl-" + hex10(mix(seq)^h) + hex10(mix(^seq)) + hex10(mix(h)),
+		created: start.Unix(),
+		model:   req.Model,
+		fp:      s.fp,
+		usage:   usage{prompt, cached, completion},
+		drop:    d.fault == FaultDrop,
+	}
+	if d.fault == FaultDrop {
+		s.stats.fault(d.fault)
+	}
+	sc := s.schedule(start, d)
+	if req.Stream {
+		s.stream(w, r, c, answers, sc, req.StreamOptions != nil && req.StreamOptions.IncludeUsage)
+		return
+	}
+	longest := 0
+	for _, a := range answers {
+		longest = max(longest, len(a.pieces))
+	}
+	if !sleepUntil(ctx, sc.due(longest-1)) {
+		return
+	}
+	body := appendCompletion(make([]byte, 0, 512), c, answers)
+	h2 := w.Header()
+	h2.Set("Content-Type", "application/json")
+	h2.Set("Content-Length", strconv.Itoa(len(body)))
+	h2.Set("openai-processing-ms", strconv.FormatInt(time.Since(start).Milliseconds(), 10))
+	w.WriteHeader(http.StatusOK)
+	if c.drop {
+		w.Write(body[:len(body)/2])
+		abort(w)
+	}
+	w.Write(body)
+}
+
+// injectError answers with the error fault f, if f is one; it reports whether it did.
+func (s *Server) injectError(w http.ResponseWriter, f Fault) bool {
+	switch f {
+	case Fault500:
+		s.stats.fault(f)
+		writeError(w, http.StatusInternalServerError, apiError{
+			Message: "The server had an error while processing your request. Sorry about that! (injected by the mock)", Type: "server_error"})
+	case Fault503:
+		s.stats.fault(f)
+		writeError(w, http.StatusServiceUnavailable, apiError{
+			Message: "The engine is currently overloaded, please try again later. (injected by the mock)", Type: "server_error", Code: "overloaded"})
+	case Fault429:
+		s.stats.fault(f)
+		setRetryAfter(w.Header(), time.Second)
+		writeError(w, http.StatusTooManyRequests, apiError{
+			Message: "Rate limit reached. Please try again in 1s. (injected by the mock)", Type: "requests", Code: "rate_limit_exceeded"})
+	default:
+		return false
+	}
+	return true
+}
+
+// writeLimited sends the 429 of a request over the RPM or TPM limit.
+func (s *Server) writeLimited(w http.ResponseWriter, model string, v verdict) {
+	s.stats.rateLimited.Add(1)
+	var msg string
+	switch {
+	case v.tooLarge:
+		msg = "Request too large for " + model + " on tokens per min (TPM): Limit " + strconv.Itoa(s.limits.tpm) +
+			". The input or output tokens must be reduced in order to run successfully."
+		v.wait = time.Minute
+	case v.limited == "requests":
+		msg = "Rate limit reached for " + model + " on requests per min (RPM): Limit " + strconv.Itoa(s.limits.rpm) +
+			", Used " + strconv.Itoa(s.limits.rpm-v.remainingReq) + ", Requested 1. Please try again in " + resetString(v.wait) + "."
+	default:
+		msg = "Rate limit reached for " + model + " on tokens per min (TPM): Limit " + strconv.Itoa(s.limits.tpm) +
+			", Used " + strconv.Itoa(s.limits.tpm-v.remainingT) + ". Please try again in " + resetString(v.wait) + "."
+	}
+	setRetryAfter(w.Header(), v.wait)
+	writeError(w, http.StatusTooManyRequests, apiError{Message: msg, Type: v.limited, Code: "rate_limit_exceeded"})
+}
+
+// abort drops the connection: net/http closes it without finishing the response, and Transport closes the
+// body with io.ErrUnexpectedEOF.
+func abort(w http.ResponseWriter) {
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	panic(http.ErrAbortHandler)
+}

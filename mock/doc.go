@@ -1,0 +1,52 @@
+// Package mock is an OpenAI-compatible LLM server for tests, benchmarks and notebooks: realistic latency, rate
+// limits and failures, deterministic answers, and token usage counted with the models' real tokenizers — with
+// no network and no API key.
+//
+// The idea: a lesson about a slow, costly and fragile dependency needs that dependency to be slow, costly and
+// fragile on purpose, in a way a test can reproduce. A Server is an http.Handler serving
+//
+//	POST /v1/chat/completions   plain, or server-sent events with "stream": true
+//	POST /v1/embeddings         string or []string input, "dimensions", float or base64 encoding
+//	GET  /v1/models             the models it knows (o200k_base and cl100k_base families)
+//	GET  /mock/stats            its counters as JSON (POST /mock/reset clears them)
+//
+// Run it three ways: in memory with [Server.Transport] or [Server.ClientConfig] (works inside testing/synctest
+// bubbles, so a 10 s latency costs no real time), on loopback with net/http or httptest, or standalone with
+// `go run ./cmd/workbook mock -addr 127.0.0.1:8080`.
+//
+// # Answers
+//
+// The answer is English-like filler text drawn from a hash of the model, the messages and the request's seed:
+// the same request always gets the same answer, a different one a different answer. Every word of the
+// vocabulary is a single token of the model's encoding (checked when the vocabulary is built), so the answer's
+// length in tokens is exact and usage.completion_tokens equals the real tokenizer's count of the text.
+//
+// Answer length model: unless [Config.AnswerTokens] fixes it, an answer is 20 to 99 tokens long, uniformly
+// spread by the hash. max_completion_tokens (or the older max_tokens) cuts it short with finish_reason
+// "length"; otherwise finish_reason is "stop". With n > 1 each choice is a different answer.
+//
+// # Usage and prompt caching
+//
+// usage.prompt_tokens is tokens.CountChat of the messages (lessons/tokens, the model's real encoding).
+// Like OpenAI's automatic prompt caching, a prompt whose first 1,024 or more tokens were already seen (same
+// model, in this server's bounded memory of recent prefixes) reports prompt_tokens_details.cached_tokens: the
+// longest repeated prefix, counted in steps of 128 tokens from 1,024. The first request with a prefix is a miss.
+//
+// # Latency
+//
+// A reply's first token comes [Config.TTFT] after the request arrives and every further token [Config.InterToken]
+// after the previous one; a non-streaming reply arrives whole at the time its last token would have. With
+// [Config.Jitter] j each request's two delays are scaled by a factor drawn uniformly from [1-j, 1+j]; with
+// probability [Config.TailRate] the first token is [Config.TailDelay] later still. Deadlines are absolute (token k
+// is due at TTFT + k·InterToken), so timer overshoot does not accumulate. Every wait uses timers and ends when
+// the request's context does, so virtual time in testing/synctest works and no goroutine outlives its request.
+//
+// # Rate limits and faults
+//
+// [Config.RPM] and [Config.TPM] are per-model token buckets that refill continuously, as OpenAI's limits do. A
+// request costs one request and its prompt plus completion tokens (known before answering, since answers are
+// deterministic). Over the limit the reply is a 429 with an OpenAI-style body and the headers retry-after,
+// retry-after-ms and x-ratelimit-{limit,remaining,reset}-{requests,tokens}; successful replies carry the
+// x-ratelimit headers too. Faults are drawn per request from [Config.Seed] and the request's sequence number,
+// so a sequential test sees the same faults in the same places on every run.
+package mock

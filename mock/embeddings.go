@@ -1,0 +1,146 @@
+package mock
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/llmperf/workbook/lessons/tokens"
+)
+
+// embeddings serves POST /v1/embeddings.
+//
+// A text's vector is the normalised sum of one fixed pseudo-random vector per token of the text, so texts that
+// share tokens point in similar directions (a semantic cache behaves plausibly) and the same text always gets
+// the same vector. With "dimensions" the vector is the first dimensions components, normalised again — the
+// way text-embedding-3 models shorten theirs.
+func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	body, rerr := readBody(w, r, s.cfg.MaxBodyBytes)
+	var req *embeddingRequest
+	if rerr == nil {
+		req, rerr = decodeEmbedding(body)
+	}
+	if rerr != nil {
+		writeError(w, rerr.status, rerr.e)
+		return
+	}
+	ctx := r.Context()
+	seq := s.seq.Add(1)
+	d := s.draw(seq)
+	enc, err := tokens.For(req.Model)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, apiError{Message: "mock: " + err.Error(), Type: "server_error"})
+		return
+	}
+	ids := make([][]int, len(req.inputs))
+	total := 0
+	for i, in := range req.inputs {
+		ids[i] = s.counts.ids(enc, in)
+		total += len(ids[i])
+	}
+	if d.fault == FaultSlowFirstByte {
+		s.stats.fault(d.fault)
+		if !sleep(ctx, s.cfg.SlowFirstByte) {
+			return
+		}
+		start = time.Now()
+	}
+	if s.injectError(w, d.fault) {
+		return
+	}
+	verdict := s.limits.take(req.Model, total, time.Now())
+	s.limits.setHeaders(w.Header(), verdict)
+	if verdict.limited != "" {
+		s.writeLimited(w, req.Model, verdict)
+		return
+	}
+	s.stats.usage(total, 0, 0)
+	if !sleepUntil(ctx, s.schedule(start, d).due(0)) {
+		return
+	}
+
+	dims, native := req.dims(), modelInfo(req.Model).dims
+	b64 := req.EncodingFormat == "base64"
+	out := make([]byte, 0, 64+len(ids)*dims*12)
+	out = append(out, `{"object":"list","data":[`...)
+	vec := make([]float64, native)
+	raw := make([]byte, 4*dims)
+	for i, tok := range ids {
+		embed(vec, req.Model, tok)
+		normalize(vec[:dims])
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, `{"object":"embedding","index":`...)
+		out = strconv.AppendInt(out, int64(i), 10)
+		out = append(out, `,"embedding":`...)
+		if b64 {
+			for j, x := range vec[:dims] {
+				binary.LittleEndian.PutUint32(raw[4*j:], math.Float32bits(float32(x)))
+			}
+			out = append(out, '"')
+			out = base64.StdEncoding.AppendEncode(out, raw)
+			out = append(out, '"')
+		} else {
+			out = append(out, '[')
+			for j, x := range vec[:dims] {
+				if j > 0 {
+					out = append(out, ',')
+				}
+				out = strconv.AppendFloat(out, float64(float32(x)), 'g', -1, 32)
+			}
+			out = append(out, ']')
+		}
+		out = append(out, '}')
+	}
+	out = append(out, `],"model":`...)
+	out = appendString(out, req.Model)
+	out = append(out, `,"usage":{"prompt_tokens":`...)
+	out = strconv.AppendInt(out, int64(total), 10)
+	out = append(out, `,"total_tokens":`...)
+	out = strconv.AppendInt(out, int64(total), 10)
+	out = append(out, "}}"...)
+
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(out)))
+	w.WriteHeader(http.StatusOK)
+	if d.fault == FaultDrop {
+		s.stats.fault(d.fault)
+		w.Write(out[:len(out)/2])
+		abort(w)
+	}
+	w.Write(out)
+}
+
+// embed fills vec with the sum of the token vectors of ids.
+func embed(vec []float64, model string, ids []int) {
+	clear(vec)
+	mh := newHash()
+	mh.str(model)
+	base := mh.sum()
+	for _, id := range ids {
+		r := rng(mix(base ^ uint64(id)))
+		for j := range vec {
+			vec[j] += 2*r.float() - 1
+		}
+	}
+}
+
+func normalize(v []float64) {
+	var n float64
+	for _, x := range v {
+		n += x * x
+	}
+	if n == 0 {
+		return
+	}
+	n = 1 / math.Sqrt(n)
+	for j := range v {
+		v[j] *= n
+	}
+}

@@ -1,0 +1,151 @@
+package mock
+
+import (
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Config sets how the server behaves. The zero Config is valid: no latency, no limits, no faults.
+type Config struct {
+	TTFT, InterToken time.Duration // time to first token; time per further output token
+	Jitter           float64       // ± fraction of latency, drawn per request from Seed
+	TailRate         float64       // probability that a request is in the slow tail…
+	TailDelay        time.Duration // …which adds this to its time to first token
+
+	RPM, TPM int // per-model limits per minute; 0 = unlimited
+
+	FaultRate     float64       // probability that a request gets a fault
+	Faults        []Fault       // kinds to draw from; empty means all kinds
+	SlowFirstByte time.Duration // delay for FaultSlowFirstByte; 0 means 30 s
+
+	Seed int64 // seeds jitter, tail and faults
+
+	// AnswerTokens, if positive, fixes the length of every answer in tokens (before max_tokens cuts it).
+	AnswerTokens int
+	// MaxBodyBytes limits request bodies; 0 means 8 MiB. Larger bodies get a 413.
+	MaxBodyBytes int64
+}
+
+// Server is an OpenAI-compatible http.Handler. Create it with New; it is safe for concurrent use.
+type Server struct {
+	cfg      Config
+	seq      atomic.Uint64 // request sequence number, for seeded draws
+	stats    stats
+	limits   limiter
+	prefixes prefixCache
+	counts   countCache
+	fp       string // system_fingerprint
+}
+
+// New returns a server configured by cfg.
+func New(cfg Config) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 8 << 20
+	}
+	if cfg.SlowFirstByte <= 0 {
+		cfg.SlowFirstByte = 30 * time.Second
+	}
+	if len(cfg.Faults) == 0 {
+		cfg.Faults = AllFaults()
+	}
+	s := &Server{cfg: cfg}
+	s.limits.init(cfg.RPM, cfg.TPM)
+	s.prefixes.init(1 << 16)
+	s.counts.init(4096)
+	s.stats.init()
+	s.fp = "fp_" + hex10(mix(uint64(cfg.Seed)^0x6d6f636b))
+	return s
+}
+
+// Config returns the configuration the server runs with, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// Endpoint paths.
+const (
+	PathChat       = "/v1/chat/completions"
+	PathEmbeddings = "/v1/embeddings"
+	PathModels     = "/v1/models"
+	PathStats      = "/mock/stats"
+	PathReset      = "/mock/reset"
+)
+
+// ServeHTTP routes a request to its endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	endpoint, method := path, ""
+	var h func(http.ResponseWriter, *http.Request)
+	switch {
+	case path == PathChat:
+		method, h = http.MethodPost, s.chat
+	case path == PathEmbeddings:
+		method, h = http.MethodPost, s.embeddings
+	case path == PathModels:
+		method, h = http.MethodGet, s.models
+	case strings.HasPrefix(path, PathModels+"/"):
+		endpoint, method, h = PathModels+"/{model}", http.MethodGet, s.model
+	case path == PathStats:
+		method, h = http.MethodGet, s.serveStats
+	case path == PathReset:
+		method, h = http.MethodPost, s.serveReset
+	default:
+		endpoint = "other"
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	s.stats.begin(endpoint)
+	defer func() { s.stats.end(sw.status()) }()
+
+	switch {
+	case h == nil:
+		writeError(sw, http.StatusNotFound, apiError{
+			Message: "Invalid URL (" + r.Method + " " + r.URL.Path + ")", Type: "invalid_request_error", Code: "unknown_url"})
+	case r.Method != method:
+		sw.Header().Set("Allow", method)
+		writeError(sw, http.StatusMethodNotAllowed, apiError{
+			Message: "Method " + r.Method + " not allowed for " + path + "; use " + method, Type: "invalid_request_error", Code: "method_not_allowed"})
+	default:
+		h(sw, r)
+	}
+}
+
+// statusWriter remembers the status code for the counters.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) Flush() {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) status() int {
+	if w.code == 0 {
+		return http.StatusOK
+	}
+	return w.code
+}
