@@ -34,7 +34,9 @@ func (c *countCache) ids(enc *tokens.Encoder, text string) []int {
 }
 
 // prefixCache remembers hashes of prompt prefixes per model: a bounded memory, least recently used first out.
-type prefixCache struct{ c *lru.Cache[prefixKey, struct{}] }
+type prefixCache struct {
+	c *lru.Cache[prefixKey, struct{}]
+}
 
 type prefixKey struct {
 	model string
