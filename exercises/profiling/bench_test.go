@@ -1,0 +1,17 @@
+package profiling
+
+import (
+	"testing"
+
+	"github.com/llmperf/workbook/lessons/todo"
+)
+
+// BenchmarkBuildPrompt measures your BuildPrompt. Write it so its numbers mean something:
+//   - make the input once, before the loop: a realistic log such as profiling.SampleLog(100, 1);
+//   - call b.ReportAllocs(), so allocations per call are printed beside the time;
+//   - inside `for b.Loop() { ... }` call BuildPrompt(log, profiling.CountTokens, 2000) and nothing else.
+//
+// Run it with: go test ./exercises/profiling -run '^$' -bench BuildPrompt
+func BenchmarkBuildPrompt(b *testing.B) {
+	todo.Exercise("benchmark") // delete this line and write the benchmark
+}
