@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Execute notebooks headless through their kernel (GoNB) with nbclient and fail on any sign of an error.
+
+    .venv/bin/python scripts/run_notebooks.py [NOTEBOOK ...]     (default: notebooks/*.ipynb)
+
+Each notebook runs in a child process with a whole-notebook time limit; the executed copy is written to
+out/notebooks/ for inspection. A notebook fails when a cell has an output of type "error" (GoNB reports a compile
+error that way), or a stderr stream with a Go compile error, "panic:" or "exit status", or when a code cell was
+not executed. Prints "ok   PATH (T s)" or "FAIL PATH: reason" per notebook; exits 1 if any failed.
+"""
+import argparse
+import glob
+import html as htmllib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COMPILE_ERROR = re.compile(r"^\s*\S+\.go:\d+(:\d+)?: ", re.MULTILINE)
+COMPILE_LINE = re.compile(r"^\s*\S+\.go:\d+(:\d+)?: .*$", re.MULTILINE)
+BAD_STDERR = [("panic:", "a panic"), ("exit status", "a program that exited with an error")]
+
+
+def execute(path, out, cell_timeout):
+    """Run in the child process: execute one notebook, keep going past errors, write the result."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "gonb")
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=cell_timeout,
+        kernel_name=kernel,
+        allow_errors=True,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
+    )
+    try:
+        client.execute()
+    finally:
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        nbformat.write(nb, out)
+
+
+def problems(nb):
+    """The reasons an executed notebook counts as failed, one string per problem."""
+    found = []
+    for i, cell in enumerate(nb["cells"], 1):
+        if cell["cell_type"] != "code" or not "".join(cell["source"]).strip():
+            continue
+        where = f"cell {i} ({first_line(cell)})"
+        if cell.get("execution_count") is None:
+            found.append(f"{where}: was not executed")
+        stderr, html = "", ""
+        for o in cell.get("outputs", []):
+            if o["output_type"] == "error":
+                found.append(f"{where}: error output: {o.get('ename', '')}: {o.get('evalue', '')[:300]}")
+            elif o["output_type"] == "stream" and o.get("name") == "stderr":
+                stderr += "".join(o["text"])  # GoNB sends stderr in small pieces: judge them together
+            elif "text/html" in o.get("data", {}):
+                html += "".join(o["data"]["text/html"])
+        if m := COMPILE_ERROR.search(stderr):
+            found.append(f"{where}: Go compile error on stderr: {line_at(stderr, m.start())}")
+        for needle, what in BAD_STDERR:
+            if needle in stderr:
+                found.append(f"{where}: {what} on stderr: {line_at(stderr, stderr.index(needle))}")
+        if found and found[-1].startswith(f"{where}: error output") and "gonb-err" in html:
+            # GoNB shows the compiler's words as HTML beside its error output: quote them.
+            text = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
+            found.extend(f"{where}:   {m.group(0).strip()}" for m in COMPILE_LINE.finditer(text))
+    return found
+
+
+def first_line(cell):
+    lines = [l for l in "".join(cell["source"]).splitlines() if l.strip() not in ("", "%%") and not l.startswith("!*go mod edit")]
+    return (lines[0] if lines else "go mod edit")[:60]
+
+
+def line_at(text, pos):
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)].strip()[:300]
+
+
+def run_one(path, args):
+    """Run one notebook in a child process; return (ok, message)."""
+    out = os.path.join(ROOT, "out", "notebooks", os.path.basename(path))
+    log = out + ".log"
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    if os.path.exists(out):
+        os.remove(out)
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", path, out, "--cell-timeout", str(args.cell_timeout)]
+    start = time.monotonic()
+    with open(log, "w") as logf:
+        child = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            child.wait(timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            return False, f"did not finish within {args.timeout} s (kernel log: {rel(log)})"
+    took = time.monotonic() - start
+    if not os.path.exists(out):
+        return False, f"nbclient failed before writing a result (exit {child.returncode}); log: {rel(log)}\n" + tail(log)
+    with open(out) as f:
+        nb = json.load(f)
+    found = problems(nb)
+    if child.returncode != 0 and not found:
+        found.append(f"nbclient exited {child.returncode}; log: {rel(log)}\n" + tail(log))
+    if found:
+        return False, f"{len(found)} problem(s) in {took:.1f} s; executed copy: {rel(out)}\n    " + "\n    ".join(found)
+    return True, f"({took:.1f} s)"
+
+
+def rel(p):
+    return os.path.relpath(p, os.getcwd())
+
+
+def tail(path, n=15):
+    with open(path, errors="replace") as f:
+        lines = [l for l in f.read().splitlines() if "Traceback" in l or not l.startswith(("I1", "W1"))]
+    return "\n".join("    " + l for l in lines[-n:])
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("notebooks", nargs="*")
+    p.add_argument("--cell-timeout", type=int, default=600, help="seconds one cell may take")
+    p.add_argument("--timeout", type=int, default=900, help="seconds a whole notebook may take")
+    p.add_argument("--child", nargs=2, metavar=("NOTEBOOK", "OUT"), help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        execute(args.child[0], args.child[1], args.cell_timeout)
+        return 0
+    paths = args.notebooks or sorted(glob.glob(os.path.join(ROOT, "notebooks", "*.ipynb")))
+    if not paths:
+        print("FAIL notebooks: no notebooks found in notebooks/")
+        return 1
+    failed = 0
+    for path in paths:
+        ok, msg = run_one(path, args)
+        name = os.path.relpath(os.path.abspath(path), ROOT)
+        print(f"ok   {name} {msg}" if ok else f"FAIL {name}: {msg}", flush=True)
+        failed += not ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
