@@ -7,5 +7,14 @@ func Impl() cost.Impl {
 	return cost.Impl{
 		Estimate: EstimateCost,
 		Optimize: Optimize,
+		NewRouter: func(cfg cost.RouterConfig) (cost.Router, error) {
+			r, err := NewRouter(cfg)
+			if err != nil {
+				return nil, err // not a nil *Router in a non-nil interface
+			}
+			return r, nil
+		},
+		NewTracker: func() cost.Tracker { return new(Tracker) },
+		Compare:    Compare,
 	}
 }
