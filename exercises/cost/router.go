@@ -1,0 +1,53 @@
+package cost
+
+import (
+	"context"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/llmperf/workbook/lessons/cost"
+	"github.com/llmperf/workbook/lessons/prices"
+	"github.com/llmperf/workbook/lessons/todo"
+)
+
+// RouterConfig configures a Router (see lessons/cost).
+type RouterConfig = cost.RouterConfig
+
+// Answer is what Router.Complete did (see lessons/cost).
+type Answer = cost.Answer
+
+// Router tries the cheapest model first and escalates only when the answer fails the check, refusing any call
+// whose estimate would take the spending past the budget. It must be safe for concurrent use.
+type Router struct {
+	// Add what you need: the config, the price table, a sync.Mutex, what was spent, what calls in flight
+	// have reserved.
+}
+
+// NewRouter checks cfg — a client, at least one model, every model priced in cfg.Prices (or prices.Default()
+// when that table has no models), a budget that is not negative — and returns a router.
+func NewRouter(cfg RouterConfig) (*Router, error) {
+	todo.Exercise("router") // delete this line and write the router
+	return &Router{}, nil
+}
+
+// Complete answers req with the first model, in order, whose answer passes cfg.Check (a nil Check accepts
+// everything). For each model:
+//
+//   - with a budget, estimate the call (EstimateCost on req with that model: the prompt plus its max tokens)
+//     and, under the lock, refuse with a *cost.BudgetError if spent + reserved + estimate > budget; otherwise
+//     reserve the estimate;
+//   - call the model; when the call returns, swap the reservation for the real cost from resp.Usage (a failed
+//     call costs nothing, but must still give its reservation back);
+//   - run the check; a passing answer is returned, a failing one moves on to the next model.
+//
+// When every answer fails, return the last Answer and an error that wraps cost.ErrRejected.
+func (r *Router) Complete(ctx context.Context, req openai.ChatCompletionRequest) (Answer, error) {
+	todo.Exercise("router") // delete this line and write Complete
+	return Answer{}, nil
+}
+
+// Spent is the real cost of the calls made so far.
+func (r *Router) Spent() prices.Money {
+	todo.Exercise("router") // delete this line and return what was spent (under the lock)
+	return 0
+}
