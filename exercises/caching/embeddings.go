@@ -1,0 +1,32 @@
+package caching
+
+import (
+	"context"
+
+	lessons "github.com/llmperf/workbook/lessons/caching"
+	"github.com/llmperf/workbook/lessons/todo"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Embedder is the method Embeddings wraps: *openai.Client and llm.Client have it.
+type Embedder = lessons.Embedder
+
+// Embeddings is an embedding client with a cache per input string (the model is part of every key). A batch
+// sends upstream only the inputs not in the cache, each once even if repeated, in one request, and returns one
+// vector per input in input order. Match the answer's vectors to inputs by their Index field. Failed requests
+// are returned as errors and cache nothing; an answer with the wrong number of vectors is an error.
+type Embeddings struct {
+	// your fields: the upstream, the model, the cache
+}
+
+// NewEmbeddings wraps upstream for model with cache.
+func NewEmbeddings(upstream Embedder, model openai.EmbeddingModel, cache Cache[string, []float32]) *Embeddings {
+	todo.Exercise("embeddings") // delete this line and build it
+	return nil
+}
+
+// Embed returns one vector per input, in order.
+func (e *Embeddings) Embed(ctx context.Context, inputs []string) ([][]float32, error) {
+	todo.Exercise("embeddings") // delete this line: look up, collect the misses, one request, fill in order
+	return nil, nil
+}
