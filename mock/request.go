@@ -245,6 +245,9 @@ func decodeJSON(body []byte, v any) *requestError {
 	if errors.As(err, &te) && te.Field != "" {
 		return invalid(te.Field, fmt.Sprintf("Invalid type for '%s': expected %s, but got %s instead.", te.Field, jsonKind(te.Type.Kind().String()), te.Value))
 	}
+	if te != nil {
+		return invalid("", "Invalid request body: expected a JSON object, but got "+te.Value+" instead.")
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return invalid("", "We could not parse the JSON body of your request: "+se.Error()+" at byte "+strconv.FormatInt(se.Offset, 10)+".")
