@@ -1,0 +1,13 @@
+// Package llm gives the course one way to get a go-openai client: the in-process mock unless a real provider is
+// configured.
+//
+// The idea: the same code talks to a fake and to a real API. New reads the environment:
+//
+//	OPENAI_API_KEY   unset: the in-process mock (package mock) with DefaultMockConfig; set: the real API
+//	OPENAI_BASE_URL  optional, for an OpenAI-compatible provider (a proxy, Azure-style gateway, local server)
+//	OPENAI_MODEL     optional, the model to use (default DefaultModel)
+//
+// A Client says which provider it uses (String) and never shows the key: not in String, not in the errors this
+// package returns. Chat and Stream make one call each; ChatTracked and StreamTracked also record it, with
+// latency, time to first token, tokens and cost, in a metrics.Tracker.
+package llm
