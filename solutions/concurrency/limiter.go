@@ -1,0 +1,109 @@
+package concurrency
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/llmperf/workbook/lessons/tokens"
+	openai "github.com/sashabaranov/go-openai"
+	"golang.org/x/time/rate"
+)
+
+// Limiter keeps calls under a requests-per-minute and a tokens-per-minute limit with two token buckets from
+// golang.org/x/time/rate. Requests are spaced evenly (a burst of one), since providers enforce per-minute
+// limits over shorter windows too. The token bucket's burst is the largest request it lets through.
+//
+// A call's tokens are known only after it: Wait charges an estimate, Settle reconciles it with the usage the
+// API reported. Tokens beyond the estimate are charged with ReserveN, which puts the bucket into debt that later
+// callers wait off. Tokens estimated but not used become a credit that the next Wait spends before asking the
+// bucket; the credit is capped so that bucket and credit together never hold more than the burst.
+type Limiter struct {
+	requests, tokens *rate.Limiter
+
+	mu     sync.Mutex
+	credit int // tokens given back by Settle, not yet spent
+}
+
+// NewLimiter returns a limiter for rpm requests and tpm tokens per minute whose largest request is maxTokens
+// tokens. All three must be positive, and maxTokens at most tpm.
+func NewLimiter(rpm, tpm, maxTokens int) (*Limiter, error) {
+	switch {
+	case rpm < 1 || tpm < 1:
+		return nil, fmt.Errorf("concurrency: NewLimiter(rpm=%d, tpm=%d): limits must be at least 1 per minute", rpm, tpm)
+	case maxTokens < 1 || maxTokens > tpm:
+		return nil, fmt.Errorf("concurrency: NewLimiter: maxTokens=%d must be between 1 and tpm=%d", maxTokens, tpm)
+	}
+	return &Limiter{
+		requests: rate.NewLimiter(rate.Limit(float64(rpm)/60), 1),
+		tokens:   rate.NewLimiter(rate.Limit(float64(tpm)/60), maxTokens),
+	}, nil
+}
+
+// Wait blocks until a request estimated at estimate tokens may start, or ctx ends. An estimate above maxTokens
+// could never pass (rate.Limiter.WaitN would fail too), so Wait returns an error at once.
+func (l *Limiter) Wait(ctx context.Context, estimate int) error {
+	if burst := l.tokens.Burst(); estimate < 0 || estimate > burst {
+		return fmt.Errorf("concurrency: a request of %d tokens can never pass a limiter whose largest request is %d "+
+			"(raise maxTokens, or split the request)", estimate, burst)
+	}
+	fromCredit := l.spendCredit(estimate)
+	if err := l.tokens.WaitN(ctx, estimate-fromCredit); err != nil {
+		l.addCredit(fromCredit)
+		return err
+	}
+	if err := l.requests.Wait(ctx); err != nil {
+		l.addCredit(estimate) // the request never started: give its tokens back
+		return err
+	}
+	return nil
+}
+
+// Settle reconciles a finished request that Wait let through with estimate tokens: actual is the usage the API
+// reported (0 if the request never reached it).
+func (l *Limiter) Settle(estimate, actual int) {
+	switch extra := actual - estimate; {
+	case extra > 0:
+		for burst := l.tokens.Burst(); extra > 0; extra -= burst {
+			l.tokens.ReserveN(time.Now(), min(extra, burst)) // debt: the next callers wait it off
+		}
+	case extra < 0:
+		l.addCredit(-extra)
+	}
+}
+
+func (l *Limiter) spendCredit(want int) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.trim()
+	n := min(want, l.credit)
+	l.credit -= n
+	return n
+}
+
+func (l *Limiter) addCredit(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.credit += n
+	l.trim()
+}
+
+// trim caps the credit so that the bucket and the credit together hold at most the burst.
+func (l *Limiter) trim() {
+	room := float64(l.tokens.Burst()) - l.tokens.Tokens()
+	l.credit = max(0, min(l.credit, int(room)))
+}
+
+// Estimate is the most a chat request can cost before it is sent: its prompt counted with the model's real
+// tokenizer, plus the longest answer it allows (MaxCompletionTokens, else MaxTokens, else defaultOut).
+func Estimate(req openai.ChatCompletionRequest, defaultOut int) int {
+	out := defaultOut
+	switch {
+	case req.MaxCompletionTokens > 0:
+		out = req.MaxCompletionTokens
+	case req.MaxTokens > 0:
+		out = req.MaxTokens
+	}
+	return tokens.CountChat(req.Model, req.Messages) + max(req.N, 1)*out
+}

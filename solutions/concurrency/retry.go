@@ -1,0 +1,182 @@
+package concurrency
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Retry calls call until it succeeds, fails in a way another try cannot fix, runs out of attempts, or the next
+// wait would outlive ctx. The wait before retry n is drawn uniformly from [0, min(Cap, Base·2ⁿ⁻¹)) (full jitter,
+// so many clients that failed together do not retry together), but never shorter than the server asked for in
+// retry-after or x-ratelimit-reset-* (see ServerWait). For those headers to be seen, call's HTTP client must use
+// a Transport. When the next wait cannot end before ctx's deadline, Retry returns at once with an error wrapping
+// the last failure instead of sleeping into the deadline.
+//
+// A zero Seed draws a fresh seed: clients that share a fixed seed would jitter in lockstep.
+func Retry(ctx context.Context, b Backoff, call func(context.Context) error) error {
+	seed := b.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	for attempt := 1; ; attempt++ {
+		actx, seen := withCapture(ctx)
+		err := call(actx)
+		if err == nil {
+			return nil
+		}
+		if !Retryable(err) {
+			return err
+		}
+		if b.MaxAttempts > 0 && attempt >= b.MaxAttempts {
+			return fmt.Errorf("retry: gave up after %d attempts: %w", attempt, err)
+		}
+		wait := jitter(rng, b, attempt)
+		if w := ServerWait(seen.header()); w > wait {
+			wait = w
+		}
+		if deadline, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(deadline) {
+			return fmt.Errorf("retry: the next attempt would start in %v, after the context's deadline (%v left): %w",
+				wait, time.Until(deadline).Round(time.Millisecond), err)
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return fmt.Errorf("retry: %w while waiting %v to retry after: %w", ctx.Err(), wait, err)
+		}
+	}
+}
+
+// jitter draws the backoff before retry number attempt (1 for the first retry).
+func jitter(rng *rand.Rand, b Backoff, attempt int) time.Duration {
+	bound := b.Cap
+	if shift := attempt - 1; shift < 62 && b.Base > 0 && b.Base<<shift > 0 && b.Base<<shift < b.Cap {
+		bound = b.Base << shift
+	}
+	if bound <= 0 {
+		return 0
+	}
+	return time.Duration(rng.Int64N(int64(bound)))
+}
+
+// Retryable reports whether another attempt may succeed: on 408, 429, 500, 502, 503 and 504, and when the
+// connection failed or dropped before a whole answer arrived. Other 4xx (400, 401, 403, 404, 422) say the request
+// itself is wrong and will fail again; a cancelled or expired context is the caller's decision.
+func Retryable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if code := StatusCode(err); code != 0 {
+		switch code {
+		case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+			http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
+}
+
+// StatusCode is the HTTP status of a go-openai error (*openai.APIError or *openai.RequestError), or 0.
+func StatusCode(err error) int {
+	var apiErr *openai.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.HTTPStatusCode
+	}
+	var reqErr *openai.RequestError
+	if errors.As(err, &reqErr) {
+		return reqErr.HTTPStatusCode
+	}
+	return 0
+}
+
+// ServerWait is how long the response headers h ask a client to wait before trying again: retry-after-ms, else
+// retry-after (seconds or an HTTP date), else the longest x-ratelimit-reset-requests / -tokens (Go durations such
+// as "20ms", "1s", "6m0s") among the limits whose x-ratelimit-remaining-* is 0. It is 0 when h says nothing.
+func ServerWait(h http.Header) time.Duration {
+	if h == nil {
+		return 0
+	}
+	if ms, err := strconv.ParseFloat(h.Get("retry-after-ms"), 64); err == nil && ms >= 0 {
+		return time.Duration(ms * float64(time.Millisecond))
+	}
+	if v := h.Get("retry-after"); v != "" {
+		if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
+			return time.Duration(s * float64(time.Second))
+		}
+		if at, err := http.ParseTime(v); err == nil {
+			return max(0, time.Until(at))
+		}
+	}
+	var wait time.Duration
+	for _, kind := range []string{"requests", "tokens"} {
+		if h.Get("x-ratelimit-remaining-"+kind) != "0" {
+			continue
+		}
+		if d, err := time.ParseDuration(h.Get("x-ratelimit-reset-" + kind)); err == nil {
+			wait = max(wait, d)
+		}
+	}
+	return wait
+}
+
+// Transport is an http.RoundTripper that lets Retry see the headers of a failed response: go-openai's errors
+// carry the status but not the headers. It records each response's header in the capture that Retry puts in the
+// request's context, so concurrent calls never see each other's headers. A nil Base means
+// http.DefaultTransport; the zero Transport is ready to use.
+type Transport struct {
+	Base http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if c, ok := req.Context().Value(captureKey{}).(*capture); ok && resp != nil {
+		c.set(resp.Header)
+	}
+	return resp, err
+}
+
+type captureKey struct{}
+
+// capture holds the header of the last response one attempt received.
+type capture struct {
+	mu sync.Mutex
+	h  http.Header
+}
+
+func withCapture(ctx context.Context) (context.Context, *capture) {
+	c := &capture{}
+	return context.WithValue(ctx, captureKey{}, c), c
+}
+
+func (c *capture) set(h http.Header) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.h = h.Clone()
+}
+
+func (c *capture) header() http.Header {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.h
+}
