@@ -31,7 +31,8 @@ func testBatch(t *testing.T, batch BatchFunc) {
 	got, err := batch(context.Background(), 2, FirstError, []func(context.Context) (string, error){
 		sleepJob(0, 0, &g0), sleepJob(1, 0, &g0), sleepJob(2, 0, &g0)})
 	if err != nil || len(got) != 3 || got[0].Value != "job 0" || got[2].Value != "job 2" {
-		t.Fatalf("batch of 3 instant jobs returned %v, %v; want [job 0, job 1, job 2] and no error", got, err)
+		t.Fatalf("batch of 3 instant jobs returned %v, %v; want [job 0, job 1, job 2] and no error "+
+			"(results go at their job's position)", got, err)
 	}
 
 	t.Run("bad input", func(t *testing.T) {
