@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"os"
+	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"strings"
@@ -32,20 +33,24 @@ func PeakRSS() (int64, error) {
 	return 0, errors.New("peak RSS: no VmHWM line in /proc/self/status")
 }
 
-// HeapPeak samples the bytes of live and not-yet-swept heap objects (runtime/metrics
-// "/memory/classes/heap/objects:bytes") every interval until Stop, and keeps the largest value seen. Sampling
-// can miss a short spike, so the peak is a lower bound; a heap that grows with the input does not hide.
+// HeapPeak measures how far the heap grows during some work: it collects garbage, notes the heap's size, then
+// samples the bytes of live and not-yet-swept heap objects (runtime/metrics "/memory/classes/heap/objects:bytes")
+// every interval until Stop. Sampling can miss a short spike, so the peak is a lower bound; a heap that grows
+// with the input does not hide.
 type HeapPeak struct {
-	stop chan struct{}
-	done sync.WaitGroup
-	peak uint64
+	stop       chan struct{}
+	done       sync.WaitGroup
+	base, peak uint64
 }
 
-// StartHeapPeak starts sampling.
+// StartHeapPeak collects garbage and starts sampling.
 func StartHeapPeak(interval time.Duration) *HeapPeak {
 	h := &HeapPeak{stop: make(chan struct{})}
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	runtime.GC()
+	metrics.Read(s)
+	h.base = s[0].Value.Uint64()
 	h.done.Go(func() {
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
@@ -61,9 +66,9 @@ func StartHeapPeak(interval time.Duration) *HeapPeak {
 	return h
 }
 
-// Stop ends the sampling and returns the peak in bytes.
+// Stop ends the sampling and returns the peak growth in bytes: the largest heap seen minus the heap at the start.
 func (h *HeapPeak) Stop() uint64 {
 	close(h.stop)
 	h.done.Wait()
-	return h.peak
+	return h.peak - min(h.base, h.peak)
 }

@@ -77,41 +77,47 @@ func ScanRecords(r io.Reader, maxRecord int) iter.Seq2[string, error] {
 	}
 }
 
-// splitRecord is a bufio.SplitFunc giving one record per token, normalized as Records does. It works line by
-// line on data, so a record's lines are looked at again each time the scanner asks with more data; records are
-// short next to the buffer, so this costs little.
+// splitRecord is a bufio.SplitFunc giving one record per token, normalized as Records does: it skips blank
+// lines, finds the blank line (or the end of input) after a record, and returns the record's bytes with the
+// "\r" of "\r\n" endings removed. Without carriage returns the token is a slice of data, with no copy.
 func splitRecord(data []byte, atEOF bool) (advance int, token []byte, err error) {
-	var rec []byte
-	for pos := 0; pos < len(data) || atEOF; {
+	start, end := -1, 0 // the record's first byte; the end of its last non-blank line so far
+	for pos := 0; pos < len(data); {
 		i := bytes.IndexByte(data[pos:], '\n')
-		if i < 0 && !atEOF {
-			break
-		}
-		end, next := pos+i, pos+i+1
+		next := pos + i + 1
 		if i < 0 {
-			end, next = len(data), len(data)
-		}
-		line := bytes.TrimSuffix(data[pos:end], []byte("\r"))
-		blank := len(bytes.TrimSpace(line)) == 0
-		if !blank {
-			if rec != nil {
-				rec = append(rec, '\n')
+			if !atEOF {
+				break
 			}
-			rec = append(rec, line...)
+			next = len(data)
 		}
-		if (blank && rec != nil) || next == len(data) && atEOF {
-			if rec == nil && next == len(data) && atEOF {
-				return next, nil, nil // only blank lines were left
+		line := bytes.TrimSuffix(data[pos:next], []byte("\n"))
+		if len(bytes.TrimSpace(line)) == 0 {
+			if start >= 0 {
+				return next, clean(data[start:end]), nil
 			}
-			return next, rec, nil
+		} else {
+			if start < 0 {
+				start = pos
+			}
+			end = pos + len(line)
 		}
 		pos = next
-		if blank && pos == len(data) && atEOF {
-			return pos, nil, nil
-		}
 	}
-	if atEOF {
-		return len(data), nil, nil
+	switch {
+	case atEOF && start >= 0:
+		return len(data), clean(data[start:end]), nil
+	case atEOF || start < 0 && len(data) > 0 && data[len(data)-1] == '\n':
+		return len(data), nil, nil // only blank lines: skip them
 	}
 	return 0, nil, nil // need more data
+}
+
+// clean drops the "\r" before each "\n" and at the end.
+func clean(rec []byte) []byte {
+	if bytes.IndexByte(rec, '\r') < 0 {
+		return rec
+	}
+	out := bytes.ReplaceAll(rec, []byte("\r\n"), []byte("\n"))
+	return bytes.TrimSuffix(out, []byte("\r"))
 }
