@@ -1,0 +1,131 @@
+package mock_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llmperf/workbook/mock"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+const benchBody = `{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Why is my LLM app slow?"}]}`
+
+// loopback starts s on 127.0.0.1 and returns a client tuned for many parallel keep-alive connections.
+func loopback(b *testing.B, s *mock.Server) (string, *http.Client) {
+	hs := httptest.NewServer(s)
+	tr := &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024}
+	b.Cleanup(func() { tr.CloseIdleConnections(); hs.Close() })
+	return hs.URL, &http.Client{Transport: tr}
+}
+
+func post(b *testing.B, c *http.Client, url, body string) {
+	resp, err := c.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b.Fatalf("status %d", resp.StatusCode)
+	}
+}
+
+// BenchmarkLoopback is the mock's throughput: non-streaming requests per second over loopback with zero
+// latency, many clients in parallel. The target is at least 20,000 req/s on 2 cores, so a lesson never
+// measures the mock.
+func BenchmarkLoopback(b *testing.B) {
+	url, c := loopback(b, mock.New(mock.Config{}))
+	url += mock.PathChat
+	post(b, c, url, benchBody) // warm the tokenizer
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	start := time.Now()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			post(b, c, url, benchBody)
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+}
+
+// BenchmarkLoopbackStream is the same with "stream": true (one SSE event per token).
+func BenchmarkLoopbackStream(b *testing.B) {
+	url, c := loopback(b, mock.New(mock.Config{}))
+	url += mock.PathChat
+	body := strings.Replace(benchBody, `{"model"`, `{"stream":true,"model"`, 1)
+	post(b, c, url, body)
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	start := time.Now()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			post(b, c, url, body)
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+}
+
+// BenchmarkInMemory is a go-openai call through Transport: the cost of the mock itself plus the client.
+func BenchmarkInMemory(b *testing.B) {
+	c := mock.New(mock.Config{}).Client()
+	req := openai.ChatCompletionRequest{Model: "gpt-4o-mini", Messages: userMsg("Why is my LLM app slow?")}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.CreateChatCompletion(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLatencyRealised streams over loopback from a server with a configured time to first token and
+// inter-token latency, and reports measured/configured for both: 1.00 means the latency model is exact; the
+// target is within ±5 %.
+func BenchmarkLatencyRealised(b *testing.B) {
+	const ttft, itl, n = 50 * time.Millisecond, 10 * time.Millisecond, 20
+	url, c := loopback(b, mock.New(mock.Config{TTFT: ttft, InterToken: itl, AnswerTokens: n}))
+	url += mock.PathChat
+	body := strings.Replace(benchBody, `{"model"`, `{"stream":true,"model"`, 1)
+	var sumTTFT, sumITL time.Duration
+	var gaps int
+	for b.Loop() {
+		start := time.Now()
+		resp, err := c.Post(url, "application/json", strings.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		sc := bufio.NewScanner(resp.Body)
+		var first, last time.Time
+		tokens := 0
+		for sc.Scan() {
+			line := sc.Bytes()
+			if !bytes.Contains(line, []byte(`"content":"`)) || bytes.Contains(line, []byte(`"content":""`)) {
+				continue
+			}
+			now := time.Now()
+			if tokens == 0 {
+				first = now
+			}
+			last = now
+			tokens++
+		}
+		resp.Body.Close()
+		if tokens != n {
+			b.Fatalf("%d content chunks, want %d", tokens, n)
+		}
+		sumTTFT += first.Sub(start)
+		sumITL += last.Sub(first)
+		gaps += n - 1
+	}
+	runs := float64(b.N)
+	b.ReportMetric(float64(sumTTFT)/runs/float64(ttft), "ttft-ratio")
+	b.ReportMetric(float64(sumITL)/float64(gaps)/float64(itl), "inter-token-ratio")
+}
