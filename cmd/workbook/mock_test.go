@@ -61,7 +61,9 @@ func TestMockServe(t *testing.T) {
 			t.Fatal(err)
 		}
 		var r struct {
-			Usage struct{ CompletionTokens int `json:"completion_tokens"` } `json:"usage"`
+			Usage struct {
+				CompletionTokens int `json:"completion_tokens"`
+			} `json:"usage"`
 		}
 		json.NewDecoder(resp.Body).Decode(&r)
 		resp.Body.Close()
