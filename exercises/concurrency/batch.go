@@ -9,8 +9,8 @@ import (
 // Batch runs jobs at most k at a time and returns one result per job, in the jobs' order.
 //
 // Make the results slice up front and let job i write only results[i]: the order is then free. Take a slot of
-// a semaphore (yours, or errgroup.SetLimit) before starting each job, and wait for every job you started before
-// returning.
+// a semaphore (yours, or errgroup.SetLimit) before starting each job, or run k workers that take the next index
+// until none is left; wait for every job you started before returning.
 //
 // In FirstError mode the first job to fail cancels the context of the others, no new job starts, and Batch
 // returns that error (not a sibling's context.Canceled: record the first error before you cancel); the results
