@@ -16,6 +16,7 @@ import (
 	"html"
 	"io"
 	"os"
+	"path"
 	"strings"
 	"time"
 
@@ -97,9 +98,10 @@ func HTML(r Result, err error) string {
 	case Done:
 		return fmt.Sprintf(box, "#2a2", name+": done ✓")
 	case NotDone:
-		body := fmt.Sprintf(`%s: not done yet — read “%s” above, then write your code in <code>%s</code>.`+
+		body := fmt.Sprintf(`%s: not done yet — read “%s” in %s, then write your code in <code>%s</code>.`+
 			`<details><summary>hint</summary><pre style="white-space:pre-wrap">%s</pre></details>`,
-			name, html.EscapeString(e.Section), html.EscapeString(r.Dir), html.EscapeString(e.Hint))
+			name, html.EscapeString(e.Section), html.EscapeString(path.Base(e.Notebook)),
+			html.EscapeString(r.Dir), html.EscapeString(e.Hint))
 		return fmt.Sprintf(box, "#d90", body)
 	}
 	body := html.EscapeString(r.Summary())
