@@ -57,8 +57,8 @@ type BudgetError struct {
 }
 
 func (e *BudgetError) Error() string {
-	return fmt.Sprintf("cost: budget exhausted: a call to %s estimated at %v would take spending from %v past "+
-		"the budget of %v", e.Model, e.Estimate, e.Spent, e.Budget)
+	return fmt.Sprintf("cost: budget exhausted: a call to %s estimated at %v does not fit, with %v of the %v "+
+		"budget already spent or reserved", e.Model, e.Estimate, e.Spent, e.Budget)
 }
 
 // Is makes errors.Is(err, ErrBudget) true for a *BudgetError.
