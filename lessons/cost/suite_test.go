@@ -180,8 +180,9 @@ func (r *brokenRouter) Complete(ctx context.Context, req openai.ChatCompletionRe
 			over = r.spent >= r.cfg.Budget
 		}
 		if r.cfg.Budget > 0 && over {
+			committed := r.spent + r.reserved
 			r.mu.Unlock()
-			return ans, &cost.BudgetError{Model: m, Spent: r.spent + r.reserved, Estimate: e.Cost, Budget: r.cfg.Budget}
+			return ans, &cost.BudgetError{Model: m, Spent: committed, Estimate: e.Cost, Budget: r.cfg.Budget}
 		}
 		r.reserved += e.Cost
 		r.mu.Unlock()
