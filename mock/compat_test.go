@@ -13,7 +13,7 @@ import (
 	"github.com/llmperf/workbook/mock"
 )
 
-// TestOfficialSDKs runs the official OpenAI SDKs for Python and Node (mock/compat) against the mock on
+// TestOfficialSDKs runs the official OpenAI SDKs for Python, Node and Go (mock/compat) against the mock on
 // loopback. Without the tools it skips, saying what to install — unless CI=true, where it fails.
 //
 //	.venv/bin/pip install -r requirements.txt      # the openai package, pinned
@@ -47,6 +47,18 @@ func TestOfficialSDKs(t *testing.T) {
 			}
 			return node, []string{"check.mjs"}, true
 		}},
+		{"go", "the go command and the modules of mock/compat/openaigo (go mod download in that folder)", func() (string, []string, bool) {
+			gobin, err := exec.LookPath("go")
+			if err != nil {
+				return "", nil, false
+			}
+			dl := exec.Command(gobin, "mod", "download")
+			dl.Dir = filepath.Join("compat", "openaigo")
+			if dl.Run() != nil {
+				return "", nil, false
+			}
+			return gobin, []string{"test", "-C", "openaigo", "-count=1", "-v", "./..."}, true
+		}},
 	}
 	for _, sdk := range sdks {
 		t.Run(sdk.name, func(t *testing.T) {
@@ -69,7 +81,7 @@ func TestOfficialSDKs(t *testing.T) {
 			cmd.Env = append(os.Environ(),
 				"OPENAI_BASE_URL="+plain.URL+"/v1", "MOCK_LIMITED_URL="+limited.URL+"/v1", "OPENAI_API_KEY=mock")
 			out, err := cmd.CombinedOutput()
-			if err != nil || !strings.Contains(string(out), "all ok") {
+			if err != nil || !strings.Contains(string(out), "all ok") && !strings.Contains(string(out), "\nok  ") {
 				t.Fatalf("%s %v: %v\n%s", bin, args, err, out)
 			}
 			t.Logf("%s", out)
