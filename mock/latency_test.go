@@ -112,3 +112,25 @@ func TestJitterAndTail(t *testing.T) {
 		}
 	})
 }
+
+// A client that stops reading a stream and closes it ends the handler.
+func TestStreamClosedEarly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := mock.New(mock.Config{TTFT: time.Second, InterToken: time.Second, AnswerTokens: 50})
+		st, err := s.Client().CreateChatCompletionStream(context.Background(),
+			openai.ChatCompletionRequest{Model: "gpt-4o", Messages: userMsg("long"), Stream: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := st.Recv(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st.Close()
+		synctest.Wait()
+		if n := s.Stats().InFlight; n != 0 {
+			t.Errorf("%d requests still in flight after the client closed the stream", n)
+		}
+	})
+}
