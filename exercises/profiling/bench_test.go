@@ -7,7 +7,8 @@ import (
 )
 
 // BenchmarkBuildPrompt measures your BuildPrompt. Write it so its numbers mean something:
-//   - make the input once, before the loop: a realistic log such as profiling.SampleLog(100, 1);
+//   - do the set-up once, before the loop: a realistic log such as profiling.SampleLog(100, 1), and one call
+//     of profiling.CountTokens("") so the tokenizer's one-time loading is not measured;
 //   - call b.ReportAllocs(), so allocations per call are printed beside the time;
 //   - inside `for b.Loop() { ... }` call BuildPrompt(log, profiling.CountTokens, 2000) and nothing else.
 //
