@@ -3,6 +3,7 @@ package pulse
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -26,6 +27,9 @@ func (r Report) Comparison() metrics.Comparison {
 	}
 	b, a := r.Runs[0], r.Runs[1]
 	c := metrics.Compare(b.Summary, a.Summary)
+	if b.Summary.TTFTP50 == 0 { // not streamed: there is no "before" to compare with
+		c.Rows = slices.DeleteFunc(c.Rows, func(r metrics.Row) bool { return strings.Contains(r.Name, "first token") })
+	}
 	mib := func(v float64) string { return fmt.Sprintf("%.1f MiB", v) }
 	for _, row := range []struct {
 		name, unit    string
@@ -117,7 +121,8 @@ func (r Report) Text() string {
 	if len(r.Runs) >= 2 {
 		same := r.Runs[0].Digest == r.Runs[1].Digest && r.Runs[0].Err == "" && r.Runs[1].Err == ""
 		fmt.Fprintf(&b, "\nSame summaries in both runs: %v\n", yesNo(same))
-		fmt.Fprintf(&b, "\nBefore → after (%s → %s):\n%s", r.Runs[0].Mode, r.Runs[1].Mode, r.Comparison())
+		fmt.Fprintf(&b, "\nBefore → after (%s → %s):\n%s\n", r.Runs[0].Mode, r.Runs[1].Mode,
+			strings.TrimRight(r.Comparison().String(), "\n"))
 	}
 	for _, run := range r.Runs {
 		fmt.Fprintf(&b, "\nSite summary (%s): %s\n", run.Mode, shorten(cmp.Or(run.Final, "(none)"), 400))

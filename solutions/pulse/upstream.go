@@ -1,6 +1,8 @@
 package pulse
 
 import (
+	"github.com/llmperf/workbook/lessons/llm"
+	"github.com/llmperf/workbook/lessons/tokens"
 	"net/http"
 
 	"github.com/llmperf/workbook/mock"
@@ -16,8 +18,11 @@ type Upstream struct {
 }
 
 // NewMock returns an Upstream served by a new in-process mock configured by cfg: latency, limits and faults as
-// asked, usage counted with the real tokenizer. It works inside testing/synctest bubbles.
+// asked, usage counted with the real tokenizer. It works inside testing/synctest bubbles. The tokenizer's tables
+// (tens of MiB) are loaded here, so that a run's heap growth is the run's own; they do count in the process's
+// peak RSS.
 func NewMock(cfg mock.Config) Upstream {
+	tokens.Count(llm.DefaultModel, "warm up")
 	s := mock.New(cfg)
 	return Upstream{Name: "mock (in-process)", Client: client(s.ClientConfig(), s.Transport()), Mock: s}
 }

@@ -1,0 +1,374 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/llmperf/workbook/lessons/data"
+	"github.com/llmperf/workbook/lessons/progress"
+	"github.com/llmperf/workbook/mock"
+	"github.com/llmperf/workbook/solutions/concurrency"
+	"github.com/llmperf/workbook/solutions/pulse"
+)
+
+func init() {
+	register(command{
+		Name:    "pulse",
+		Summary: "the capstone: summarize a site log naively and optimized; report the difference as text and HTML",
+		Run:     runPulse,
+	})
+}
+
+const pulseAbout = `ProjectPulse summarizes a construction-site log (blank-line-separated records) with a model: one summary per
+-batch records, then a site summary made from them -group at a time. It runs it two ways on the same log:
+  naive      reads the whole log, one call at a time, no cache, no limits, no retries
+  optimized  record iterator → -workers in a bounded ordered pipeline → cache with in-flight dedup →
+             -rpm/-tpm limiter → retries with backoff → streamed calls (time to first token) → metrics
+and writes a before/after report: text (stdout or -report) and an HTML page of charts (-html).
+
+-mode both runs each mode in a process of its own (unless -isolate=false), so each peak RSS is that mode's own.
+The model is the in-process mock (-upstream mock: latency, limits and faults from the flags, usage counted
+with the real tokenizer) or a zero-latency stand-in (-upstream instant) that measures the program itself.
+
+  go run ./cmd/workbook pulse -generate 1MiB -in /tmp/site.log -mode both
+  go run ./cmd/workbook pulse -in /tmp/site.log -rpm 600 -tpm 200000 -fault-rate 0.05 -html /tmp/pulse.html
+  go build -o /tmp/workbook ./cmd/workbook && /tmp/workbook pulse -generate 1GiB -in /tmp/site1g.log -upstream instant`
+
+// pulseFlags are the command's settings.
+type pulseFlags struct {
+	in, generate, mode, upstream, report, html, faults string
+	workers, batch, group, cache, maxTokens, rpm, tpm  int
+	attempts                                           int
+	ttft, interToken                                   time.Duration
+	jitter, faultRate                                  float64
+	seed                                               int64
+	asJSON, isolate, quiet                             bool
+	set                                                map[string]bool // flags given on the command line
+	fs                                                 *flag.FlagSet
+}
+
+func parsePulseFlags(args []string, stderr io.Writer) (*pulseFlags, error) {
+	fs := newFlags("pulse", "", pulseAbout, stderr)
+	f := &pulseFlags{fs: fs, set: map[string]bool{}}
+	fs.StringVar(&f.in, "in", "", "the log `FILE` to summarize (with -generate: the file to write first)")
+	fs.StringVar(&f.generate, "generate", "", "first write a generated site log of `SIZE` (like 1MiB, 256MiB, 1GiB) to -in")
+	fs.StringVar(&f.mode, "mode", "both", "naive, optimized, both, or none (only -generate)")
+	fs.StringVar(&f.upstream, "upstream", "mock", "the model: mock (in-process, latency flags apply) or instant (zero latency, no tokenizer)")
+	fs.StringVar(&f.report, "report", "", "write the text report to `FILE` instead of standard output")
+	fs.StringVar(&f.html, "html", filepath.Join(os.TempDir(), "pulse-report.html"), "write the HTML report (charts) to `FILE`; empty: none")
+	fs.IntVar(&f.workers, "workers", 8, "optimized: pipeline workers")
+	fs.IntVar(&f.batch, "batch", 1, "records per summary call (both modes)")
+	fs.IntVar(&f.group, "group", 16, "summaries per summary-of-summaries call (both modes)")
+	fs.IntVar(&f.cache, "cache", 1024, "optimized: answers the cache keeps")
+	fs.IntVar(&f.maxTokens, "max-tokens", 60, "longest answer of a call, in tokens")
+	fs.IntVar(&f.rpm, "rpm", 0, "requests per minute: the mock enforces it, the optimized mode keeps under it (0: none)")
+	fs.IntVar(&f.tpm, "tpm", 0, "tokens per minute, like -rpm (0: none)")
+	fs.IntVar(&f.attempts, "attempts", 8, "optimized: attempts per call, the first included")
+	fs.DurationVar(&f.ttft, "ttft", 50*time.Millisecond, "mock: time to first token")
+	fs.DurationVar(&f.interToken, "inter-token", time.Millisecond, "mock: time per further token")
+	fs.Float64Var(&f.jitter, "jitter", 0.25, "mock: ± fraction of latency")
+	fs.Float64Var(&f.faultRate, "fault-rate", 0, "mock: probability that a request fails")
+	fs.StringVar(&f.faults, "faults", "500,503,429,drop", "mock: the kinds of fault to inject, comma-separated")
+	fs.Int64Var(&f.seed, "seed", 1, "seed of the generated log, the mock's latency and faults, and retry jitter")
+	fs.BoolVar(&f.asJSON, "json", false, "print the runs as JSON instead of the text report (no HTML)")
+	fs.BoolVar(&f.isolate, "isolate", true, "with -mode both, run each mode in a child process of its own")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	if fs.NArg() > 0 {
+		return nil, usageError{fmt.Errorf("pulse takes no arguments, got %q (flags go before them?)", fs.Args())}
+	}
+	return f, f.check()
+}
+
+func (f *pulseFlags) check() error {
+	bad := func(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+	switch {
+	case f.in == "":
+		return bad("-in is required: the log to summarize (or -generate SIZE -in FILE to write one first)")
+	case f.mode != "naive" && f.mode != "optimized" && f.mode != "both" && f.mode != "none":
+		return bad("-mode is %q; want naive, optimized, both or none", f.mode)
+	case f.mode == "none" && f.generate == "":
+		return bad("-mode none does nothing without -generate")
+	case f.upstream != "mock" && f.upstream != "instant":
+		return bad("-upstream is %q; want mock or instant", f.upstream)
+	case f.workers < 1:
+		return bad("-workers is %d; it must be at least 1", f.workers)
+	case f.batch < 1:
+		return bad("-batch is %d; it must be at least 1", f.batch)
+	case f.group < 2:
+		return bad("-group is %d; a summary of summaries needs at least 2", f.group)
+	case f.cache < 1:
+		return bad("-cache is %d; it must be at least 1", f.cache)
+	case f.maxTokens < 1:
+		return bad("-max-tokens is %d; it must be at least 1", f.maxTokens)
+	case f.rpm < 0 || f.tpm < 0:
+		return bad("-rpm %d -tpm %d: limits cannot be negative (0 means none)", f.rpm, f.tpm)
+	case f.attempts < 1:
+		return bad("-attempts is %d; it must be at least 1", f.attempts)
+	case f.ttft < 0 || f.interToken < 0:
+		return bad("-ttft %v -inter-token %v: latencies cannot be negative", f.ttft, f.interToken)
+	case f.jitter < 0 || f.jitter > 1:
+		return bad("-jitter is %v; want a fraction between 0 and 1", f.jitter)
+	case f.faultRate < 0 || f.faultRate > 1:
+		return bad("-fault-rate is %v; want a probability between 0 and 1", f.faultRate)
+	}
+	if f.upstream == "instant" {
+		for _, name := range []string{"ttft", "inter-token", "jitter", "fault-rate", "faults", "rpm", "tpm"} {
+			if f.set[name] {
+				return bad("-%s sets the mock; it has no effect with -upstream instant", name)
+			}
+		}
+	}
+	if _, err := f.faultKinds(); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+func (f *pulseFlags) faultKinds() ([]mock.Fault, error) {
+	var kinds []mock.Fault
+	for _, name := range strings.Split(f.faults, ",") {
+		k, err := mock.ParseFault(strings.TrimSpace(name))
+		if err != nil {
+			return nil, fmt.Errorf("-faults %q: %w", f.faults, err)
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds, nil
+}
+
+func (f *pulseFlags) upstreamModel() pulse.Upstream {
+	if f.upstream == "instant" {
+		return pulse.NewInstant()
+	}
+	kinds, _ := f.faultKinds() // checked by check
+	return pulse.NewMock(mock.Config{TTFT: f.ttft, InterToken: f.interToken, Jitter: f.jitter, RPM: f.rpm,
+		TPM: f.tpm, FaultRate: f.faultRate, Faults: kinds, Seed: f.seed})
+}
+
+func (f *pulseFlags) options() pulse.Options {
+	return pulse.Options{Batch: f.batch, Group: f.group, MaxTokens: f.maxTokens, Workers: f.workers,
+		CacheSize: f.cache, RPM: f.rpm, TPM: f.tpm, Backoff: concurrency.Backoff{Base: 100 * time.Millisecond,
+			Cap: 5 * time.Second, MaxAttempts: f.attempts, Seed: uint64(f.seed)}}
+}
+
+func runPulse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parsePulseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if f.generate != "" {
+		if err := generateLog(f, stderr); err != nil {
+			return err
+		}
+	}
+	info, err := os.Stat(f.in)
+	switch {
+	case err != nil:
+		return fmt.Errorf("-in: %w", err)
+	case info.IsDir():
+		return fmt.Errorf("-in %s is a folder; want a log file", f.in)
+	case f.mode == "none":
+		return nil
+	}
+
+	modes := []string{f.mode}
+	if f.mode == "both" {
+		modes = []string{pulse.ModeNaive, pulse.ModeOptimized}
+	}
+	var runs []pulse.Result
+	for _, m := range modes {
+		var res pulse.Result
+		if len(modes) > 1 && f.isolate {
+			res, err = runPulseChild(ctx, f, m, stderr)
+		} else {
+			res, err = runPulseMode(ctx, f, m, info.Size(), stderr)
+		}
+		if err != nil && res.Mode == "" {
+			return err // nothing ran
+		}
+		runs = append(runs, res) // a failed run is reported with its error
+	}
+	if f.asJSON {
+		if err := json.NewEncoder(stdout).Encode(runs); err != nil {
+			return err
+		}
+		return firstRunError(runs)
+	}
+	rep := pulse.Report{Title: fmt.Sprintf("%s (%s), %s", f.in, formatBytes(uint64(info.Size())), runs[0].Upstream),
+		Notes: f.notes(runs)}
+	rep.Runs = runs
+	out := stdout
+	if f.report != "" {
+		if err := os.WriteFile(f.report, []byte(rep.Text()), 0o644); err != nil {
+			return fmt.Errorf("-report: %w", err)
+		}
+		fmt.Fprintf(stdout, "text report: %s\n", f.report)
+	} else {
+		io.WriteString(out, rep.Text())
+	}
+	if f.html != "" {
+		if err := rep.SaveHTML(f.html); err != nil {
+			return fmt.Errorf("-html: %w", err)
+		}
+		abs, _ := filepath.Abs(f.html)
+		fmt.Fprintf(stdout, "HTML report: %s\n", abs)
+	}
+	return firstRunError(runs)
+}
+
+func firstRunError(runs []pulse.Result) error {
+	for _, r := range runs {
+		if r.Err != "" {
+			return fmt.Errorf("the %s run failed: %s", r.Mode, r.Err)
+		}
+	}
+	return nil
+}
+
+// notes says how the runs were made, for the report.
+func (f *pulseFlags) notes(runs []pulse.Result) []string {
+	model := "instant: zero latency, usage estimated (4 bytes a token)"
+	if f.upstream == "mock" {
+		model = fmt.Sprintf("mock: ttft %v, %v per further token, jitter ±%.0f%%, rpm %d, tpm %d, fault rate %g (%s)",
+			f.ttft, f.interToken, 100*f.jitter, f.rpm, f.tpm, f.faultRate, f.faults)
+	}
+	isolation := "each mode in a process of its own: each peak RSS is that mode's alone"
+	if len(runs) > 1 && !f.isolate {
+		isolation = "both modes in one process: peak RSS is the process's peak so far, so the second run's " +
+			"includes the first's; compare peak heap growth instead"
+	} else if len(runs) == 1 {
+		isolation = "one mode in this process"
+	}
+	return []string{
+		"model " + model,
+		fmt.Sprintf("optimized: %d workers, cache of %d answers, %d attempts per call; both: %d records per call, "+
+			"%d summaries per summary of summaries, answers of at most %d tokens", f.workers, f.cache, f.attempts,
+			f.batch, f.group, f.maxTokens),
+		isolation,
+		fmt.Sprintf("%s, %s/%s, GOMAXPROCS %d, %s", runtime.Version(), runtime.GOOS, runtime.GOARCH,
+			runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339)),
+	}
+}
+
+// runPulseMode runs one mode in this process, with a progress bar in KiB of log.
+func runPulseMode(ctx context.Context, f *pulseFlags, mode string, size int64, stderr io.Writer) (pulse.Result, error) {
+	file, err := os.Open(f.in)
+	if err != nil {
+		return pulse.Result{}, fmt.Errorf("-in: %w", err)
+	}
+	defer file.Close()
+	opt := f.options()
+	if !f.quiet {
+		bar := progress.NewText(stderr, mode+" (KiB of log)", int((size+1023)/1024), isTerminal(stderr))
+		defer bar.Done()
+		var bytes, shown int
+		opt.Progress = func(n int) {
+			bytes += n
+			if kib := bytes / 1024; kib > shown {
+				bar.Add(kib - shown)
+				shown = kib
+			}
+		}
+	}
+	res, err := pulse.Run(ctx, mode, f.upstreamModel(), bufio.NewReaderSize(file, 64<<10), opt)
+	if err != nil {
+		err = fmt.Errorf("%s run on %s: %w", mode, f.in, err)
+	}
+	return res, err
+}
+
+// pulseChild makes the command that runs one mode in a child process; tests replace it.
+var pulseChild = func(ctx context.Context, args []string) (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding this program to run a mode in a child process (try -isolate=false): %w", err)
+	}
+	return exec.CommandContext(ctx, exe, append([]string{"pulse"}, args...)...), nil
+}
+
+// runPulseChild runs one mode in a child process with the same flags and reads its result as JSON.
+func runPulseChild(ctx context.Context, f *pulseFlags, mode string, stderr io.Writer) (pulse.Result, error) {
+	args := []string{"-mode", mode, "-json", "-isolate=false"}
+	f.fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "mode", "json", "isolate", "generate", "report", "html":
+		default:
+			args = append(args, "-"+fl.Name+"="+fl.Value.String())
+		}
+	})
+	if !f.set["in"] {
+		args = append(args, "-in="+f.in)
+	}
+	cmd, err := pulseChild(ctx, args)
+	if err != nil {
+		return pulse.Result{}, err
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, stderr
+	runErr := cmd.Run()
+	var runs []pulse.Result
+	if err := json.Unmarshal(out.Bytes(), &runs); err != nil || len(runs) != 1 {
+		if runErr == nil {
+			runErr = fmt.Errorf("its output is not one run as JSON: %.200q", out.String())
+		}
+		return pulse.Result{}, fmt.Errorf("the %s run's child process: %w", mode, runErr)
+	}
+	runs[0].Isolated = true
+	if runErr != nil && runs[0].Err == "" {
+		var exit *exec.ExitError
+		if !errors.As(runErr, &exit) {
+			runs[0].Err = runErr.Error()
+		}
+	}
+	return runs[0], nil
+}
+
+// generateLog writes a generated site log of -generate bytes to -in.
+func generateLog(f *pulseFlags, stderr io.Writer) error {
+	n, err := parseSize(f.generate)
+	if err != nil || n == 0 {
+		return usageError{fmt.Errorf("-generate %q: want a size like 1GiB, 256MiB, 64KB or 1000 (at most 1TiB)",
+			f.generate)}
+	}
+	file, err := os.Create(f.in)
+	if err != nil {
+		return fmt.Errorf("-in: %w", err)
+	}
+	if _, err := io.Copy(file, data.SiteLog(n, f.seed)); err != nil {
+		file.Close()
+		return fmt.Errorf("-in: writing the generated log: %w", err)
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("-in: %w", err)
+	}
+	if !f.quiet {
+		fmt.Fprintf(stderr, "wrote a generated site log of %s to %s\n", formatBytes(uint64(n)), f.in)
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal, where a progress bar can redraw in place.
+func isTerminal(w io.Writer) bool {
+	file, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := file.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

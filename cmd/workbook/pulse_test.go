@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/llmperf/workbook/solutions/pulse"
+)
+
+func TestPulseCommand(t *testing.T) {
+	dir := t.TempDir()
+	log, txt, html := filepath.Join(dir, "site.log"), filepath.Join(dir, "r.txt"), filepath.Join(dir, "r.html")
+	var out, errOut bytes.Buffer
+	args := []string{"pulse", "-generate", "16KiB", "-in", log, "-mode", "both", "-isolate=false",
+		"-upstream", "instant", "-report", txt, "-html", html}
+	if code := run(context.Background(), args, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	report, err := os.ReadFile(txt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"naive", "optimized", "wall time", "model requests", "cost", "peak RSS",
+		"Same summaries in both runs: yes", "shared process"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("the report lacks %q:\n%s", want, report)
+		}
+	}
+	if info, err := os.Stat(html); err != nil || info.Size() < 1000 {
+		t.Errorf("HTML report: %v", err)
+	}
+	if !strings.Contains(out.String(), html) || !strings.Contains(errOut.String(), "100%") {
+		t.Errorf("stdout %q should name the HTML file; stderr %q should end a progress bar", out.String(),
+			errOut.String())
+	}
+}
+
+func TestPulseJSONWithFaults(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "site.log")
+	var out, errOut bytes.Buffer
+	args := []string{"pulse", "-generate", "8KiB", "-in", log, "-mode", "optimized", "-json", "-quiet",
+		"-ttft", "1ms", "-inter-token", "0s", "-fault-rate", "0.2", "-faults", "500,drop", "-attempts", "20"}
+	if code := run(context.Background(), args, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var runs []pulse.Result
+	if err := json.Unmarshal(out.Bytes(), &runs); err != nil || len(runs) != 1 {
+		t.Fatalf("output %.200q: %v", out.String(), err)
+	}
+	if r := runs[0]; r.Mode != "optimized" || r.Records == 0 || r.Retries == 0 || r.Final == "" {
+		t.Errorf("run %+v: want records, retries and a site summary", r)
+	}
+	if errOut.Len() != 0 {
+		t.Errorf("-quiet wrote %q", errOut.String())
+	}
+
+	out.Reset()
+	args = []string{"pulse", "-in", log, "-mode", "naive", "-quiet", "-html", "", "-ttft", "0s",
+		"-inter-token", "0s", "-fault-rate", "0.5", "-faults", "503"}
+	if code := run(context.Background(), args, &out, &errOut); code != 1 ||
+		!strings.Contains(errOut.String(), "the naive run failed") || !strings.Contains(out.String(), "error") {
+		t.Errorf("naive with faults: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// TestPulseChildProcess runs one mode when the test binary is started as pulse's child process (see
+// TestPulseIsolated); otherwise it does nothing.
+func TestPulseChildProcess(t *testing.T) {
+	args := os.Getenv("PULSE_CHILD_ARGS")
+	if args == "" {
+		t.Skip("only runs as pulse's child process")
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(args), &list); err != nil {
+		t.Fatal(err)
+	}
+	os.Exit(run(context.Background(), append([]string{"pulse"}, list...), os.Stdout, os.Stderr))
+}
+
+func TestPulseIsolated(t *testing.T) {
+	old := pulseChild
+	defer func() { pulseChild = old }()
+	pulseChild = func(ctx context.Context, args []string) (*exec.Cmd, error) {
+		list, _ := json.Marshal(args)
+		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestPulseChildProcess$")
+		cmd.Env = append(os.Environ(), "PULSE_CHILD_ARGS="+string(list))
+		return cmd, nil
+	}
+	log := filepath.Join(t.TempDir(), "site.log")
+	var out, errOut bytes.Buffer
+	args := []string{"pulse", "-generate", "8KiB", "-in", log, "-upstream", "instant", "-json", "-quiet"}
+	if code := run(context.Background(), args, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var runs []pulse.Result
+	if err := json.Unmarshal(out.Bytes(), &runs); err != nil || len(runs) != 2 {
+		t.Fatalf("output %.200q: %v", out.String(), err)
+	}
+	for _, r := range runs {
+		if !r.Isolated || r.PeakRSS <= 0 || r.Records == 0 {
+			t.Errorf("%s: isolated %v, peak RSS %d, %d records", r.Mode, r.Isolated, r.PeakRSS, r.Records)
+		}
+	}
+	if runs[0].Mode != "naive" || runs[1].Mode != "optimized" || runs[0].Digest != runs[1].Digest {
+		t.Errorf("runs %s and %s, digests %s and %s", runs[0].Mode, runs[1].Mode, runs[0].Digest, runs[1].Digest)
+	}
+}
+
+func TestPulseBadInput(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "site.log")
+	if err := os.WriteFile(log, []byte("a\n\nb\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"pulse"}, 2, "-in is required"},
+		{[]string{"pulse", "-in", filepath.Join(dir, "missing.log")}, 1, "missing.log"},
+		{[]string{"pulse", "-in", dir}, 1, "is a folder"},
+		{[]string{"pulse", "-in", log, "-mode", "fast"}, 2, `-mode is "fast"`},
+		{[]string{"pulse", "-in", log, "-mode", "none"}, 2, "-mode none does nothing without -generate"},
+		{[]string{"pulse", "-in", log, "-upstream", "gpt"}, 2, `-upstream is "gpt"`},
+		{[]string{"pulse", "-in", log, "-workers", "0"}, 2, "-workers is 0"},
+		{[]string{"pulse", "-in", log, "-batch", "0"}, 2, "-batch is 0"},
+		{[]string{"pulse", "-in", log, "-group", "1"}, 2, "-group is 1"},
+		{[]string{"pulse", "-in", log, "-rpm", "-5"}, 2, "-rpm -5"},
+		{[]string{"pulse", "-in", log, "-fault-rate", "2"}, 2, "-fault-rate is 2"},
+		{[]string{"pulse", "-in", log, "-faults", "500,gremlins"}, 2, "-faults"},
+		{[]string{"pulse", "-in", log, "-upstream", "instant", "-ttft", "1s"}, 2, "-ttft sets the mock"},
+		{[]string{"pulse", "-in", log, "-generate", "lots"}, 2, `-generate "lots"`},
+		{[]string{"pulse", "-in", filepath.Join(dir, "no", "such", "dir.log"), "-generate", "1KiB"}, 1, "-in"},
+		{[]string{"pulse", "-in", log, "-ttft", "soon"}, 2, "-ttft"},
+		{[]string{"pulse", "-in", log, "extra"}, 2, "pulse takes no arguments"},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), c.args, &out, &errOut)
+		if code != c.code || !strings.Contains(errOut.String(), c.msg) {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args[1:], code, errOut.String(), c.code, c.msg)
+		}
+	}
+}
