@@ -39,7 +39,7 @@ func (r Report) Comparison() metrics.Comparison {
 		{"run wall time", "ms", ms(b.Wall), ms(a.Wall), func(v float64) string {
 			return time.Duration(v * float64(time.Millisecond)).Round(time.Millisecond).String()
 		}},
-		{"model requests", "", float64(b.Requests), float64(a.Requests), func(v float64) string { return fmt.Sprint(v) }},
+		{"model requests", "", float64(b.Requests), float64(a.Requests), func(v float64) string { return fmt.Sprintf("%.0f", v) }},
 		{"peak RSS", "MiB", float64(b.PeakRSS) / (1 << 20), float64(a.PeakRSS) / (1 << 20), mib},
 		{"peak heap growth", "MiB", float64(b.PeakHeap) / (1 << 20), float64(a.PeakHeap) / (1 << 20), mib},
 	} {
