@@ -39,6 +39,19 @@ def execute(path, out, cell_timeout):
         allow_errors=True,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
     )
+
+    def stop(signum, frame):
+        # Timed out: end the kernel's whole process group (GoNB and the cell program it runs), then this process.
+        prov = getattr(getattr(client, "km", None), "provisioner", None)
+        pgid = getattr(prov, "pgid", None) or getattr(prov, "pid", None)
+        if pgid:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:
+                pass
+        os._exit(3)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         client.execute()
     finally:
@@ -100,8 +113,12 @@ def run_one(path, args):
         try:
             child.wait(timeout=args.timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+            os.killpg(child.pid, signal.SIGTERM)  # the child ends its kernel, then itself
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
             return False, f"did not finish within {args.timeout} s (kernel log: {rel(log)})"
     took = time.monotonic() - start
     if not os.path.exists(out):
@@ -109,8 +126,8 @@ def run_one(path, args):
     with open(out) as f:
         nb = json.load(f)
     found = problems(nb)
-    if child.returncode != 0 and not found:
-        found.append(f"nbclient exited {child.returncode}; log: {rel(log)}\n" + tail(log))
+    if child.returncode != 0:  # nbclient stopped early (a dead kernel, a cell timeout): say why first
+        found.insert(0, f"nbclient stopped: {last_error(log)} (log: {rel(log)})")
     if found:
         return False, f"{len(found)} problem(s) in {took:.1f} s; executed copy: {rel(out)}\n    " + "\n    ".join(found)
     return True, f"({took:.1f} s)"
@@ -118,6 +135,13 @@ def run_one(path, args):
 
 def rel(p):
     return os.path.relpath(p, os.getcwd())
+
+
+def last_error(path):
+    with open(path, errors="replace") as f:
+        lines = [l.strip() for l in f.read().splitlines()]
+    errors = [l for l in lines if re.match(r"^[\w.]+(Error|Exception|Interrupt)\b", l)]
+    return errors[-1][:300] if errors else "exit status of the runner was not 0"
 
 
 def tail(path, n=15):
@@ -129,8 +153,8 @@ def tail(path, n=15):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("notebooks", nargs="*")
-    p.add_argument("--cell-timeout", type=int, default=600, help="seconds one cell may take")
-    p.add_argument("--timeout", type=int, default=900, help="seconds a whole notebook may take")
+    p.add_argument("--cell-timeout", type=int, default=300, help="seconds one cell may take")
+    p.add_argument("--timeout", type=int, default=480, help="seconds a whole notebook may take")
     p.add_argument("--child", nargs=2, metavar=("NOTEBOOK", "OUT"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
