@@ -41,14 +41,15 @@ def execute(path, out, cell_timeout):
     )
 
     def stop(signum, frame):
-        # Timed out: end the kernel's whole process group (GoNB and the cell program it runs), then this process.
+        # Timed out: end the kernel and everything it started (the cell program, gopls), then this process.
         prov = getattr(getattr(client, "km", None), "provisioner", None)
-        pgid = getattr(prov, "pgid", None) or getattr(prov, "pid", None)
-        if pgid:
-            try:
-                os.killpg(pgid, signal.SIGKILL)
-            except OSError:
-                pass
+        pid = getattr(prov, "pid", None)
+        if pid:
+            for p in [pid, *descendants(pid)]:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
         os._exit(3)
 
     signal.signal(signal.SIGTERM, stop)
@@ -57,6 +58,25 @@ def execute(path, out, cell_timeout):
     finally:
         os.makedirs(os.path.dirname(out), exist_ok=True)
         nbformat.write(nb, out)
+
+
+def descendants(pid):
+    """The process ids below pid, from /proc (Linux); empty elsewhere."""
+    children = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    found, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            found.append(c)
+            todo.append(c)
+    return found
 
 
 def problems(nb):
