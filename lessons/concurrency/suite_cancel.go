@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 )
@@ -11,20 +12,27 @@ import (
 // FirstFunc is the signature of Impl.First.
 type FirstFunc = func(ctx context.Context, hedge time.Duration, calls []func(context.Context) (string, error)) (string, error)
 
+// windDown is how long a fake call takes to stop once cancelled (closing its connection, say): a First that
+// does not wait for its losers returns while they are still running.
+const windDown = 10 * time.Millisecond
+
 // tracked is a set of fake calls that record starts, cancellations and how many are running.
 type tracked struct {
 	running, cancelled Gauge
+	mu                 sync.Mutex
 	startedAt          []time.Duration // by call, -1 if never started
 	t0                 time.Time
 }
 
-// call i answers "call i" after d, or fails with err after d if err is set, or returns ctx.Err() when
-// cancelled first.
+// call i answers "call i" after d, or fails with err after d if err is set, or returns ctx.Err() windDown
+// after it is cancelled.
 func (tr *tracked) call(i int, d time.Duration, err error) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
 		tr.running.Enter()
 		defer tr.running.Leave()
+		tr.mu.Lock()
 		tr.startedAt[i] = time.Since(tr.t0)
+		tr.mu.Unlock()
 		select {
 		case <-time.After(d):
 			if err != nil {
@@ -33,9 +41,17 @@ func (tr *tracked) call(i int, d time.Duration, err error) func(context.Context)
 			return fmt.Sprint("call ", i), nil
 		case <-ctx.Done():
 			tr.cancelled.Enter()
+			time.Sleep(windDown)
 			return "", ctx.Err()
 		}
 	}
+}
+
+// starts returns when each call started, -1 for never.
+func (tr *tracked) starts() []time.Duration {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return append([]time.Duration(nil), tr.startedAt...)
 }
 
 func newTracked(n int) *tracked {
@@ -48,7 +64,7 @@ func newTracked(n int) *tracked {
 
 func (tr *tracked) started() int {
 	n := 0
-	for _, s := range tr.startedAt {
+	for _, s := range tr.starts() {
 		if s >= 0 {
 			n++
 		}
@@ -80,16 +96,16 @@ func testCancel(t *testing.T, first FirstFunc) {
 	}{
 		{"hedge after 500ms: the second call wins", 500 * time.Millisecond,
 			[]time.Duration{5 * time.Second, time.Second, time.Second},
-			want{"call 1", 1500 * time.Millisecond, []time.Duration{0, 500 * time.Millisecond, time.Second}, 2}},
+			want{"call 1", 1500*time.Millisecond + windDown, []time.Duration{0, 500 * time.Millisecond, time.Second}, 2}},
 		{"hedge after 2s: the third call is never needed", 2 * time.Second,
 			[]time.Duration{5 * time.Second, time.Second, time.Second},
-			want{"call 1", 3 * time.Second, []time.Duration{0, 2 * time.Second, -1}, 1}},
+			want{"call 1", 3*time.Second + windDown, []time.Duration{0, 2 * time.Second, -1}, 1}},
 		{"the first call answers before any hedge", time.Second,
 			[]time.Duration{300 * time.Millisecond, time.Second},
 			want{"call 0", 300 * time.Millisecond, []time.Duration{0, -1}, 0}},
 		{"race: hedge 0 starts every call at once", 0,
 			[]time.Duration{3 * time.Second, time.Second, 2 * time.Second},
-			want{"call 1", time.Second, []time.Duration{0, 0, 0}, 2}},
+			want{"call 1", time.Second + windDown, []time.Duration{0, 0, 0}, 2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			Bubble(t, func(t *testing.T) {
@@ -103,19 +119,20 @@ func testCancel(t *testing.T, first FirstFunc) {
 				if v != tc.want.value || err != nil {
 					t.Errorf("answer %q, %v; want %q", v, err, tc.want.value)
 				}
-				if took != tc.want.took {
-					t.Errorf("returned after %v of virtual time, want %v", took, tc.want.took)
+				if r := tr.running.Now(); r != 0 {
+					t.Errorf("%d calls still running when First returned: cancel them and wait for them", r)
 				}
-				for i, at := range tr.startedAt {
+				if took != tc.want.took {
+					t.Errorf("returned after %v of virtual time, want %v (the winner's time, plus %v for the "+
+						"cancelled calls to stop)", took, tc.want.took, windDown)
+				}
+				for i, at := range tr.starts() {
 					if at != tc.want.started[i] {
 						t.Errorf("call %d started at %v, want %v (-1: never)", i, at, tc.want.started[i])
 					}
 				}
 				if c := tr.cancelled.Entered(); c != tc.want.canceled {
 					t.Errorf("%d calls saw their context cancelled, want %d: cancel every call that lost", c, tc.want.canceled)
-				}
-				if r := tr.running.Now(); r != 0 {
-					t.Errorf("%d calls still running when First returned: cancel them and wait for them", r)
 				}
 			})
 		})
@@ -130,8 +147,8 @@ func testCancel(t *testing.T, first FirstFunc) {
 			if v != "call 1" || err != nil {
 				t.Errorf("answer %q, %v; want \"call 1\"", v, err)
 			}
-			if tr.startedAt[1] != 100*time.Millisecond {
-				t.Errorf("the second call started at %v; want 100ms, as soon as the first failed (not at the hedge)", tr.startedAt[1])
+			if at := tr.starts()[1]; at != 100*time.Millisecond {
+				t.Errorf("the second call started at %v; want 100ms, as soon as the first failed (not at the hedge)", at)
 			}
 		})
 	})
@@ -164,17 +181,18 @@ func testCancel(t *testing.T, first FirstFunc) {
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(300*time.Millisecond, cancel)
 			_, err := first(ctx, 120*time.Millisecond, calls)
+			if r := tr.running.Now(); r != 0 {
+				t.Errorf("%d calls still running when First returned", r)
+			}
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("returned %v; want context.Canceled", err)
 			}
-			if took := time.Since(tr.t0); took != 300*time.Millisecond {
-				t.Errorf("returned after %v; want 300ms, when the context was cancelled", took)
+			if took := time.Since(tr.t0); took != 300*time.Millisecond+windDown {
+				t.Errorf("returned after %v; want %v, when the context was cancelled and the calls had stopped", took,
+					300*time.Millisecond+windDown)
 			}
 			if s, c := tr.started(), tr.cancelled.Entered(); s != 3 || c != 3 {
 				t.Errorf("%d calls started and %d saw the cancellation; want 3 and 3 (at 0, 120ms and 240ms)", s, c)
-			}
-			if r := tr.running.Now(); r != 0 {
-				t.Errorf("%d calls still running when First returned", r)
 			}
 		})
 	})

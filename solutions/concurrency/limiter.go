@@ -15,6 +15,7 @@ import (
 // golang.org/x/time/rate. Requests are spaced evenly (a burst of one), since providers enforce per-minute
 // limits over shorter windows too. The token bucket's burst is the largest request it lets through.
 //
+// Wait reserves a request and the estimated tokens at the same instant and waits for the later of the two.
 // A call's tokens are known only after it: Wait charges an estimate, Settle reconciles it with the usage the
 // API reported. Tokens beyond the estimate are charged with ReserveN, which puts the bucket into debt that later
 // callers wait off. Tokens estimated but not used become a credit that the next Wait spends before asking the
@@ -49,15 +50,34 @@ func (l *Limiter) Wait(ctx context.Context, estimate int) error {
 			"(raise maxTokens, or split the request)", estimate, burst)
 	}
 	fromCredit := l.spendCredit(estimate)
-	if err := l.tokens.WaitN(ctx, estimate-fromCredit); err != nil {
+	// Reserve a request and the tokens at the same instant and wait for the later of the two. Waiting for one
+	// limiter and then the other would hold the first reservation idle while the second one waits.
+	now := time.Now()
+	req := l.requests.ReserveN(now, 1)
+	tok := l.tokens.ReserveN(now, estimate-fromCredit)
+	undo := func() {
+		req.CancelAt(time.Now())
+		tok.CancelAt(time.Now())
 		l.addCredit(fromCredit)
-		return err
 	}
-	if err := l.requests.Wait(ctx); err != nil {
-		l.addCredit(estimate) // the request never started: give its tokens back
-		return err
+	delay := max(req.DelayFrom(now), tok.DelayFrom(now))
+	if delay == 0 {
+		return nil
 	}
-	return nil
+	if deadline, ok := ctx.Deadline(); ok && now.Add(delay).After(deadline) {
+		undo()
+		return fmt.Errorf("concurrency: limiter: waiting %v for %d tokens would pass the context's deadline: %w",
+			delay, estimate, context.DeadlineExceeded)
+	}
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		undo()
+		return ctx.Err()
+	}
 }
 
 // Settle reconciles a finished request that Wait let through with estimate tokens: actual is the usage the API
