@@ -159,7 +159,7 @@ def run_in_browser(chromium, base, token, nbname, shot):
 
 
 def rel(p):
-    return os.path.relpath(p, os.getcwd())
+    return os.path.relpath(p, ROOT)
 
 
 def main():

@@ -154,7 +154,7 @@ def run_one(path, args):
 
 
 def rel(p):
-    return os.path.relpath(p, os.getcwd())
+    return os.path.relpath(p, ROOT)
 
 
 def last_error(path):
