@@ -22,7 +22,7 @@ import (
 //	      concurrency.Retry ( concurrency.Limiter.Wait → streaming.StreamChat → Limiter.Settle )
 //	→ in order: digest, progress, Reducer (its own goroutine, same cache and streamer)
 func optimized(ctx context.Context, up Upstream, r io.Reader, opt Options, res *Result) error {
-	s := &streamer{client: up.Client, backoff: opt.Backoff}
+	s := &streamer{run: ctx, client: up.Client, backoff: opt.Backoff}
 	if opt.RPM > 0 || opt.TPM > 0 {
 		rpm, tpm := opt.RPM, opt.TPM
 		if rpm == 0 {
@@ -147,6 +147,7 @@ func units(in iter.Seq2[string, error], batch int) iter.Seq2[unit, error] {
 // streamer is the caching client's upstream: every call streamed (to see its time to first token), under the
 // limiter, retried when another try may succeed.
 type streamer struct {
+	run     context.Context // the run's context: calls end with it
 	client  *openai.Client
 	backoff concurrency.Backoff
 	limiter *concurrency.Limiter // nil: no limits
@@ -157,6 +158,11 @@ type streamer struct {
 
 // CreateChatCompletion makes req as a stream and returns the answer put back together.
 func (s *streamer) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+	// The caching client detaches a shared call from its callers' cancellation (one caller giving up must not fail
+	// the others), but when the whole run ends nobody is waiting: end the call with the run.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(s.run, cancel)()
 	est := min(estimate(req), max(s.burst, 1)) // a byte count over the burst would be refused, not just slow
 	var got openai.ChatCompletionResponse
 	tries := 0

@@ -261,3 +261,19 @@ func TestSplitRecordsReadsLikeRecords(t *testing.T) {
 		}
 	}
 }
+
+func TestCancelEndsEveryGoroutine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		up := NewMock(mock.Config{TTFT: time.Hour})
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		_, err := Run(ctx, ModeOptimized, up, bytes.NewReader(siteLog(t, 8<<10)), Options{Workers: 4})
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v; want the deadline", err)
+		}
+		synctest.Wait() // every goroutine the run started must have ended: the bubble would not end otherwise
+		if n := up.Mock.Stats().InFlight; n != 0 {
+			t.Errorf("%d requests still in flight after the run ended", n)
+		}
+	})
+}
