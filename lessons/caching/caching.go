@@ -89,6 +89,3 @@ type Impl struct {
 	// embeddings: an embedding client that asks upstream only for the inputs it has not seen.
 	NewEmbeddings func(upstream Embedder, model openai.EmbeddingModel, cache Cache[string, []float32]) BatchEmbedder
 }
-
-// DefaultTestTimeout bounds the virtual time a suite waits for an answer.
-const DefaultTestTimeout = time.Minute
