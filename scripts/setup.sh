@@ -21,7 +21,7 @@ if [ ! -x .venv/bin/python ]; then
 	say "creating .venv"
 	python3 -m venv .venv || die "python3 -m venv failed: on Debian/Ubuntu install python3-venv"
 fi
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(python3 -c 'import hashlib; print(hashlib.sha256(open("requirements.txt", "rb").read()).hexdigest())')
 if [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$want" ]; then
 	say "installing requirements.txt into .venv (once)"
 	.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
