@@ -80,7 +80,7 @@ func Details(r Result) string {
 	case Done, NotDone, Missing:
 		return ""
 	case NoCompile:
-		return "your code does not compile yet:\n" + limitLines(r.Output, 30)
+		return limitLines(r.Output, 30)
 	default:
 		return limitLines(r.Output, 40)
 	}

@@ -101,8 +101,8 @@ func TestRunner(t *testing.T) {
 	if !strings.Contains(results[5].Summary(), "exercises/gone does not exist yet") {
 		t.Errorf("missing topic summary = %q", results[5].Summary())
 	}
-	if !strings.Contains(Details(results[4]), "your code does not compile yet") {
-		t.Errorf("compile error details = %q", Details(results[4]))
+	if !strings.Contains(results[4].Summary(), "does not compile yet") {
+		t.Errorf("compile error summary = %q", results[4].Summary())
 	}
 }
 
@@ -162,7 +162,7 @@ func TestRender(t *testing.T) {
 		{Result{Exercise: e, Dir: "exercises/caching", Status: Done}, "lru: done ✓", "done ✓"},
 		{Result{Exercise: e, Dir: "exercises/caching", Status: NotDone}, "hint lru", "<details><summary>hint</summary>"},
 		{Result{Exercise: e, Dir: "exercises/caching", Status: NoCompile, Output: "x.go:1:2: undefined: y"},
-			"your code does not compile yet:\n    x.go:1:2: undefined: y", "undefined: y"},
+			"does not compile yet:\n    x.go:1:2: undefined: y", "undefined: y"},
 		{Result{Exercise: e, Dir: "exercises/caching", Status: Failing, Output: "got <1>"}, "got <1>", "got &lt;1&gt;"},
 	}
 	for _, tt := range tests {

@@ -69,7 +69,7 @@ func (r Result) Summary() string {
 	case Failing:
 		return fmt.Sprintf("%s: not passing yet — the suite found a mistake in %s", e.Name, r.Dir)
 	case NoCompile:
-		return fmt.Sprintf("%s: your code does not compile yet (%s)", e.Name, r.Dir)
+		return fmt.Sprintf("%s: your code in %s does not compile yet:", e.Name, r.Dir)
 	case Missing:
 		if strings.Contains(r.Output, "no Go files") {
 			return fmt.Sprintf("%s: %s has no Go files yet", e.Name, r.Dir)

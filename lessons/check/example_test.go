@@ -1,0 +1,21 @@
+package check_test
+
+import (
+	"os"
+
+	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/lessons/check"
+)
+
+func ExampleFprint() {
+	lru, _ := exercises.Lookup("lru")
+	check.Fprint(os.Stdout, check.Result{Exercise: lru, Dir: lru.Dir(), Status: check.Done}, nil)
+	check.Fprint(os.Stdout, check.Result{
+		Exercise: lru, Dir: lru.Dir(), Status: check.NoCompile,
+		Output: "./lru.go:12:2: undefined: list",
+	}, nil)
+	// Output:
+	// lru: done ✓
+	// lru: your code in exercises/caching does not compile yet:
+	//     ./lru.go:12:2: undefined: list
+}
