@@ -35,6 +35,8 @@ func Exercise(name string) {
 	r, err := One(ctx, Runner{}, name)
 	if gonbui.IsNotebook {
 		gonbui.DisplayHTML(HTML(r, err))
+		// The cell's program exits right after this call; without Sync the display can be lost in the pipe.
+		gonbui.Sync()
 		return
 	}
 	Fprint(os.Stdout, r, err)
