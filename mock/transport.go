@@ -14,7 +14,9 @@ import (
 // Transport returns an http.RoundTripper that serves requests with s in memory: each request runs the handler
 // in a goroutine and streams the response body through an io.Pipe, so a streaming reply arrives chunk by chunk
 // as it is written. No sockets are involved, so it works inside testing/synctest bubbles, where the latency
-// model runs on virtual time. Cancelling a request's context or closing its body ends the handler.
+// model runs on virtual time. Cancelling a request's context or closing its body ends the handler; once the
+// context has ended, reading the body returns the context's error (errors.Is(err, context.DeadlineExceeded)
+// holds after a timeout), as with net/http over a real connection.
 func (s *Server) Transport() http.RoundTripper { return transport{s} }
 
 // BaseURL is the base URL that ClientConfig uses; any host works with Transport.
@@ -60,7 +62,9 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			switch {
 			case p == nil:
 				rw.WriteHeader(http.StatusOK)
-				pw.Close()
+				// A handler that stopped because the request's context ended leaves the reader that error, as a
+				// real connection does; CloseWithError(nil) is a clean EOF.
+				pw.CloseWithError(context.Cause(req.Context()))
 			case p == http.ErrAbortHandler:
 				rw.dropped = true
 				rw.WriteHeader(http.StatusOK)
@@ -75,11 +79,14 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}()
 		t.h.ServeHTTP(rw, sr)
 	}()
-	// A request cancelled by its client ends the response, as a closed connection would.
+	// A request cancelled by its client ends the response, as a closed connection would: the body's reader
+	// gets the context's error (context.Canceled, context.DeadlineExceeded or the cause), never a bare EOF.
+	// Closing the writer side makes that the error every later Read returns; a handler still writing gets
+	// io.ErrClosedPipe and stops.
 	go func() {
 		select {
 		case <-req.Context().Done():
-			pr.CloseWithError(req.Context().Err())
+			pw.CloseWithError(context.Cause(req.Context()))
 			cancel()
 		case <-done:
 		}
@@ -88,7 +95,7 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	select {
 	case <-rw.ready:
 	case <-req.Context().Done():
-		return nil, req.Context().Err()
+		return nil, context.Cause(req.Context())
 	}
 	if rw.headerless {
 		pr.Close()
