@@ -56,8 +56,8 @@ func (c *Client) stream(ctx context.Context, prompt string, start time.Time) (st
 	for {
 		chunk, err := s.Recv()
 		if errors.Is(err, io.EOF) {
-			if !finished && ctx.Err() != nil {
-				// The body ended because the context did; a cut answer is not a success.
+			if !finished {
+				// The stream ended before any choice said it was finished: a cut answer is not a success.
 				return b.String(), usage, ttft, c.fail(ctx, "stream", io.ErrUnexpectedEOF)
 			}
 			return b.String(), usage, ttft, nil
@@ -80,8 +80,9 @@ func (c *Client) stream(ctx context.Context, prompt string, start time.Time) (st
 	}
 }
 
-// fail wraps err; when the context has ended, the context's error is the cause (errors.Is(err,
-// context.DeadlineExceeded) holds) whatever error the transport surfaced.
+// fail wraps err. Transports report a context that ended as its error (the mock's in-memory one too), but some
+// surface another error first (a connection reset, an unexpected EOF); when the context has ended, its cause
+// is put first so errors.Is(err, context.DeadlineExceeded) holds either way.
 func (c *Client) fail(ctx context.Context, op string, err error) error {
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(err, ctx.Err()) {
 		err = fmt.Errorf("%w (%v)", cause, err)

@@ -3,6 +3,9 @@ package llm
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -169,4 +172,20 @@ func TestCanceledContext(t *testing.T) {
 			t.Errorf("err = %v, want deadline exceeded", err)
 		}
 	})
+}
+
+// A stream that ends cleanly but before any finish_reason (a proxy that cut it) is an error, not an answer.
+func TestStreamCutShortIsAnError(t *testing.T) {
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, `data: {"id":"x","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"half an"}}]}`+"\n\n")
+	}))
+	defer hs.Close()
+	cfg := openai.DefaultConfig("sk-test")
+	cfg.BaseURL = hs.URL + "/v1"
+	c := &Client{Client: openai.NewClientWithConfig(cfg), Provider: "openai", Model: DefaultModel, baseURL: cfg.BaseURL}
+	text, _, _, err := c.Stream(context.Background(), "hi")
+	if !errors.Is(err, io.ErrUnexpectedEOF) || text != "half an" {
+		t.Errorf("Stream = %q, %v; want the partial text and io.ErrUnexpectedEOF", text, err)
+	}
 }
