@@ -291,7 +291,7 @@ func BeforeAfter(title string, c metrics.Comparison) *Chart {
 		}
 	}
 	h := fmt.Sprintf("%dpx", max(200+50*n, 300))
-	b.SetGlobalOptions(global(title, "after as % of before (before = 100%)", h)...)
+	b.SetGlobalOptions(global(title, "after as % of before (before = 100%); green: better, red: worse, grey: same", h)...)
 	b.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "% of before"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
@@ -316,8 +316,9 @@ func BeforeAfter(title string, c metrics.Comparison) *Chart {
 	}
 	b.SetXAxis(labels)
 	b.AddSeries("before", before, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#bfc7d5"}))
-	b.AddSeries("after", after, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right",
-		Formatter: "{c}%"}))
+	// The series colour is the legend's swatch; each bar's own colour (its verdict) overrides it.
+	b.AddSeries("after", after, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#91cc75"}),
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{c}%"}))
 	b.XYReversal()
 	return &Chart{Title: title, r: b}
 }
