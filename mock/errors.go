@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -22,14 +23,17 @@ func writeError(w http.ResponseWriter, code int, e apiError) {
 	if e.Param == "" {
 		e.Param = nil
 	}
-	body, _ := json.Marshal(struct {
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false) // "expected a value >= 1", not "\u003e= 1"
+	enc.Encode(struct {
 		Error apiError `json:"error"`
-	}{e})
+	}{e}) // cannot fail: strings and nils only; Encode adds the final newline
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)+1))
+	h.Set("Content-Length", strconv.Itoa(body.Len()))
 	w.WriteHeader(code)
-	w.Write(append(body, '\n'))
+	w.Write(body.Bytes())
 }
 
 // invalid is a 400 invalid_request_error about param.

@@ -97,7 +97,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	sw := &statusWriter{ResponseWriter: w}
 	s.stats.begin(endpoint)
-	defer func() { s.stats.end(sw.status()) }()
+	defer func() {
+		code := sw.status()
+		if sw.code == 0 && r.Context().Err() != nil {
+			code = StatusClientClosed // the client left before any reply, e.g. during a slow first byte
+		}
+		s.stats.end(code)
+	}()
 
 	switch {
 	case h == nil:
@@ -111,6 +117,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h(sw, r)
 	}
 }
+
+// StatusClientClosed is counted in Stats.ByStatus for a request whose client went away before the server sent
+// a status (nginx's 499): it is never sent, since nobody is there to read it.
+const StatusClientClosed = 499
 
 // statusWriter remembers the status code for the counters.
 type statusWriter struct {

@@ -12,7 +12,7 @@ import (
 type Stats struct {
 	Requests         int64            `json:"requests"`
 	ByEndpoint       map[string]int64 `json:"by_endpoint"` // path, such as "/v1/chat/completions"; "other" for unknown paths
-	ByStatus         map[int]int64    `json:"by_status"`   // HTTP status sent
+	ByStatus         map[int]int64    `json:"by_status"`   // HTTP status sent; 499 (StatusClientClosed): client left first
 	PromptTokens     int64            `json:"prompt_tokens"`
 	CachedTokens     int64            `json:"cached_tokens"`
 	CompletionTokens int64            `json:"completion_tokens"`

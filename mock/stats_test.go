@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/llmperf/workbook/mock"
 	openai "github.com/sashabaranov/go-openai"
@@ -55,4 +57,21 @@ func TestStats(t *testing.T) {
 	if rec.Code != http.StatusNoContent || s.Stats().Requests != 0 {
 		t.Errorf("POST %s: %d, requests %d", mock.PathReset, rec.Code, s.Stats().Requests)
 	}
+}
+
+// A client that gives up before the first byte is counted as 499, not as a 200 it never got.
+func TestStatsClientClosed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := mock.New(mock.Config{FaultRate: 1, Faults: []mock.Fault{mock.FaultSlowFirstByte}, SlowFirstByte: time.Minute})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if _, err := s.Client().CreateChatCompletion(ctx, openai.ChatCompletionRequest{Model: "gpt-4o", Messages: userMsg("hi")}); err == nil {
+			t.Fatal("call succeeded")
+		}
+		synctest.Wait()
+		st := s.Stats()
+		if st.ByStatus[mock.StatusClientClosed] != 1 || st.ByStatus[http.StatusOK] != 0 {
+			t.Errorf("by status %v; want one 499 and no 200", st.ByStatus)
+		}
+	})
 }
