@@ -34,7 +34,12 @@ pipeline itself. Modes:
 slice and gather hold the whole input at once: they refuse sizes over 256MiB unless -force.
 
   go run ./cmd/workbook pipeline -size 1GiB -workers 8
-  /usr/bin/time -v go run ./cmd/workbook pipeline -size 256MiB -mode gather   # or a built binary`
+
+To measure from outside, time a built binary: /usr/bin/time -v around "go run" reports the largest peak of
+the go command's processes (compiling and linking need far more memory than the pipeline), not the pipeline's.
+  go build -o /tmp/workbook ./cmd/workbook
+  /usr/bin/time -v /tmp/workbook pipeline -size 1GiB       # "Maximum resident set size"
+  /usr/bin/time -v /tmp/workbook pipeline -size 256MiB -mode gather`
 
 // pipelineReport is what one run measured; -json prints it as one line.
 type pipelineReport struct {
@@ -158,7 +163,7 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || v < 0 || v*float64(mult) > 1<<40 {
+	if err != nil || !(v >= 0 && v*float64(mult) <= 1<<40) { // NaN fails both comparisons
 		return 0, fmt.Errorf("-size %q: want a size like 1GiB, 256MiB, 64KB or 1000 (at most 1TiB)", s)
 	}
 	return int64(v * float64(mult)), nil

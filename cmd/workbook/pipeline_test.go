@@ -71,7 +71,7 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "x", "-1MiB", "2TiB", "99999GB"} {
+	for _, in := range []string{"", "x", "-1MiB", "2TiB", "99999GB", "NaN", "NaNMiB", "Inf", "+InfGiB"} {
 		if _, err := parseSize(in); err == nil {
 			t.Errorf("parseSize(%q): no error", in)
 		}
