@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pkoukk/tiktoken-go"
 	tiktoken_loader "github.com/pkoukk/tiktoken-go-loader"
@@ -36,11 +38,76 @@ func (e *Encoder) Name() string { return e.name }
 
 // Encode returns the token ids of text. Special-token markers in text (like "<|endoftext|>") are encoded as
 // ordinary text, as the API does with user content.
+//
+// Ordinary text is encoded exactly as the API does. One exception keeps the cost linear: byte-pair merging
+// takes time quadratic in the length of a piece, and a run of letters, of spaces or of punctuation is one
+// piece however long it is (a 100 KB run of "a" would take minutes). A run longer than MaxRun bytes is
+// therefore encoded in MaxRun-byte slices, which can differ from the API's count by about one token per slice.
 func (e *Encoder) Encode(text string) []int {
 	if text == "" {
 		return nil
 	}
-	return e.tk.EncodeOrdinary(text)
+	if len(text) <= MaxRun {
+		return e.tk.EncodeOrdinary(text)
+	}
+	var ids []int
+	for len(text) > 0 {
+		n := nextCut(text)
+		ids = append(ids, e.tk.EncodeOrdinary(text[:n])...)
+		text = text[n:]
+	}
+	return ids
+}
+
+// MaxRun is the longest run of one kind of character (letters, spaces, punctuation) that Encode encodes as a
+// whole; longer runs are cut into MaxRun-byte slices. At this length merging costs about what the rest of
+// encoding does per byte.
+const MaxRun = 256
+
+// Kinds of character whose runs the encodings keep in one piece; digits are split in threes by the encodings
+// themselves, so they never make a long piece.
+const (
+	kindOther = iota
+	kindLetter
+	kindSpace
+	kindPunct
+)
+
+func kindOf(r rune) int {
+	switch {
+	case r < utf8.RuneSelf:
+		switch c := byte(r); {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			return kindLetter
+		case c == ' ' || '\t' <= c && c <= '\r':
+			return kindSpace
+		case '0' <= c && c <= '9':
+			return kindOther
+		default:
+			return kindPunct
+		}
+	case unicode.IsLetter(r) || unicode.IsMark(r):
+		return kindLetter
+	case unicode.IsSpace(r):
+		return kindSpace
+	case unicode.IsNumber(r):
+		return kindOther
+	}
+	return kindPunct
+}
+
+// nextCut is the length of the next slice of text to encode on its own: all of text, or the prefix ending
+// where a run of one kind has reached MaxRun bytes and goes on.
+func nextCut(text string) int {
+	kind, start := -1, 0
+	for i, r := range text {
+		if k := kindOf(r); k != kind || k == kindOther {
+			kind, start = k, i
+		} else if i-start >= MaxRun {
+			return i
+		}
+	}
+	return len(text)
 }
 
 // Decode turns token ids back into text. Ids outside the vocabulary are skipped.
