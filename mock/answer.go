@@ -197,3 +197,16 @@ func hex10(x uint64) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Warm loads the tokenizers and answer vocabularies of both encodings now, rather than on the first request of
+// each (about a second in all), so that first request's latency is the configured one. Safe to call often.
+func Warm() error {
+	for _, name := range []string{tokens.O200kBase, tokens.Cl100kBase} {
+		enc, err := tokens.ForEncoding(name)
+		if err != nil {
+			return err
+		}
+		vocabFor(enc)
+	}
+	return nil
+}

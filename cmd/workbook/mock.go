@@ -73,6 +73,11 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	// Load the tokenizers before saying we listen, so no request pays for them.
+	if err := mock.Warm(); err != nil {
+		ln.Close()
+		return err
+	}
 	var h http.Handler = mock.New(cfg)
 	if *verbose {
 		h = logRequests(h, stderr)
