@@ -23,7 +23,9 @@ import (
 	"github.com/llmperf/workbook/lessons/tokens"
 )
 
-// Chunk is one piece of a document: the tokens [Start, End) of the document's encoding and their text.
+// Chunk is one piece of a document: the tokens [Start, End) of the document's encoding and their text. A token
+// can hold part of a multi-byte character, so Text may begin or end inside one (it is then not valid UTF-8); the
+// chunks minus their overlaps still put the document back together byte for byte.
 type Chunk struct {
 	Text       string
 	Start, End int // token positions in the encoding of the whole document

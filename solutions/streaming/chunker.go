@@ -13,6 +13,10 @@ import (
 //
 // The window moves maxTokens-overlap tokens at a time and stops at the first window that reaches the end. An
 // empty text has no chunks. maxTokens must be positive and overlap in [0, maxTokens).
+//
+// A cut between tokens can still fall inside a character (an emoji or a rare CJK character is several tokens);
+// such a chunk's Text is not valid UTF-8. Move the cuts to character boundaries before sending chunks of such
+// text to an API, whose JSON encoding would replace the broken bytes with U+FFFD.
 func Chunks(enc *tokens.Encoder, text string, maxTokens, overlap int) ([]lessons.Chunk, error) {
 	if maxTokens <= 0 {
 		return nil, fmt.Errorf("chunks: maxTokens is %d; it must be at least 1", maxTokens)
