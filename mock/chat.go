@@ -86,7 +86,14 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequ
 	if !sleepUntil(ctx, sc.due(longest-1)) {
 		return
 	}
-	body := appendCompletion(make([]byte, 0, 512), c, answers)
+	size := 768 // the fixed fields
+	for _, a := range answers {
+		size += 96
+		for _, p := range a.pieces {
+			size += len(p) + 1
+		}
+	}
+	body := appendCompletion(make([]byte, 0, size), c, answers)
 	h2 := w.Header()
 	h2.Set("Content-Type", "application/json")
 	h2.Set("Content-Length", strconv.Itoa(len(body)))
