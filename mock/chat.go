@@ -27,7 +27,8 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequ
 	ctx := r.Context()
 	seq := s.seq.Add(1)
 	d := s.draw(seq)
-	w.Header().Set("x-request-id", "req_"+hex10(mix(seq^uint64(s.cfg.Seed)))+hex10(mix(seq)))
+	// Both halves depend on seed and seq, so ids of neighbouring requests do not share halves.
+	w.Header().Set("x-request-id", "req_"+hex10(mix(seq+mix(uint64(s.cfg.Seed))))+hex10(mix(^seq^uint64(s.cfg.Seed))))
 
 	enc, err := tokens.For(req.Model)
 	if err != nil {

@@ -219,3 +219,26 @@ func TestChoicesN(t *testing.T) {
 		t.Errorf("completion tokens %d, sum of choices %d", resp.Usage.CompletionTokens, sum)
 	}
 }
+
+// Request ids are unique, and neighbouring requests' ids share no half (they once were each other's halves swapped).
+func TestRequestIDs(t *testing.T) {
+	s := mock.New(mock.Config{Seed: 1})
+	halves := map[string]bool{}
+	for range 50 {
+		resp, err := s.Transport().RoundTrip(mustRequest(t, `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		id := strings.TrimPrefix(resp.Header.Get("x-request-id"), "req_")
+		if len(id) != 20 {
+			t.Fatalf("x-request-id %q", resp.Header.Get("x-request-id"))
+		}
+		for _, h := range []string{id[:10], id[10:]} {
+			if halves[h] {
+				t.Fatalf("id half %s seen before", h)
+			}
+			halves[h] = true
+		}
+	}
+}
