@@ -47,6 +47,12 @@
 // request costs one request and its prompt plus completion tokens (known before answering, since answers are
 // deterministic). Over the limit the reply is a 429 with an OpenAI-style body and the headers retry-after,
 // retry-after-ms and x-ratelimit-{limit,remaining,reset}-{requests,tokens}; successful replies carry the
-// x-ratelimit headers too. Faults are drawn per request from [Config.Seed] and the request's sequence number,
-// so a sequential test sees the same faults in the same places on every run.
+// x-ratelimit headers too. Only the trio of a limit that is set is sent: with RPM alone, no -tokens headers.
+// Faults are drawn per request from [Config.Seed] and the request's sequence number, so a sequential test sees
+// the same faults in the same places on every run.
+//
+// # Counters
+//
+// [Server.Stats] (and GET /mock/stats) counts requests by endpoint and by status. A request whose client went
+// away before any reply (a timeout during a slow first byte, say) counts as [StatusClientClosed], 499.
 package mock
