@@ -37,7 +37,8 @@ var defaultTable = sync.OnceValue(func() Table {
 func Default() Table { return defaultTable() }
 
 // Load reads a price table in the format of prices.json. Every entry needs a model, a source and the three
-// prices; unknown keys, negative or malformed prices and duplicate models are errors naming the file and model.
+// prices; unknown keys, negative or malformed prices, a cached-input price above the input price and duplicate
+// models are errors naming the file and model.
 func Load(path string) (Table, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -169,6 +170,10 @@ func parseEntry(e map[string]json.RawMessage) (Price, error) {
 			return p, fmt.Errorf("%q is negative (%v)", key, m)
 		}
 		*dst = m
+	}
+	if p.CachedInput > p.Input {
+		// Cached input is a discount on input; more than input is a swapped or mistyped column.
+		return p, fmt.Errorf(`"cached_input" (%v) is above "input" (%v)`, p.CachedInput, p.Input)
 	}
 	return p, nil
 }

@@ -70,6 +70,8 @@ func TestLoad(t *testing.T) {
 		{"good", good, nil},
 		{"negative", entry(`{"model": "m", "input": "-1", "cached_input": "0", "output": "1", "source": "https://x"}`),
 			[]string{`model "m"`, `"input" is negative`}},
+		{"cached above input", entry(`{"model": "m", "input": "0.5", "cached_input": "1", "output": "1", "source": "https://x"}`),
+			[]string{`model "m"`, `"cached_input" ($1.00) is above "input" ($0.50)`}},
 		{"missing field", entry(`{"model": "m", "input": "1", "output": "1", "source": "https://x"}`),
 			[]string{`model "m"`, `missing "cached_input"`}},
 		{"unknown key", entry(`{"model": "m", "input": "1", "cached_input": "1", "output": "1", "source": "https://x", "ouptut": "2"}`),
