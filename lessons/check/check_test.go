@@ -183,3 +183,21 @@ func TestCleanOutput(t *testing.T) {
 		t.Errorf("cleanOutput = %q, want %q", got, want)
 	}
 }
+
+// A suite's checks are often subtests of the exercise's subtest; their failure words must reach the learner.
+func TestNestedSubtestOutputReachesTheExercise(t *testing.T) {
+	pkg := Module + "/exercises/caching"
+	lines := []string{
+		`{"Action":"run","Package":"` + pkg + `","Test":"TestCaching/lru"}`,
+		`{"Action":"output","Package":"` + pkg + `","Test":"TestCaching/lru/evicts","Output":"    lru.go:9: Get(a) = 1, want a miss\n"}`,
+		`{"Action":"fail","Package":"` + pkg + `","Test":"TestCaching/lru/evicts","Elapsed":0}`,
+		`{"Action":"fail","Package":"` + pkg + `","Test":"TestCaching/lru","Elapsed":0.01}`,
+	}
+	log := parseEvents([]byte(strings.Join(lines, "\n")))
+	r := Result{Exercise: ex("lru", "caching")}
+	r.Dir = "exercises/caching"
+	log.judge(&r, "")
+	if r.Status != Failing || !strings.Contains(r.Output, "want a miss") {
+		t.Errorf("status %v, output %q; want failing with the nested check's words", r.Status, r.Output)
+	}
+}

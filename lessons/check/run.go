@@ -193,20 +193,32 @@ func parseEvents(out []byte) *testLog {
 			b.WriteString(ev.Output)
 			continue
 		}
-		key := ev.Package + " " + ev.Test
-		rec := l.tests[key]
-		if rec == nil {
-			rec = &testRecord{}
-			l.tests[key] = rec
-		}
+		rec := l.record(ev.Package, ev.Test)
 		switch ev.Action {
 		case "output":
+			// A suite's checks are often subtests of the exercise's subtest: their words belong to the
+			// exercise too, so output goes to the test and to every test above it, in event order.
 			rec.output.WriteString(ev.Output)
+			for t := ev.Test; strings.Contains(t, "/"); {
+				t = t[:strings.LastIndex(t, "/")]
+				l.record(ev.Package, t).output.WriteString(ev.Output)
+			}
 		case "pass", "fail", "skip":
 			rec.action, rec.elapsed = ev.Action, ev.Elapsed
 		}
 	}
 	return l
+}
+
+// record returns the record of test in pkg, creating it.
+func (l *testLog) record(pkg, test string) *testRecord {
+	key := pkg + " " + test
+	rec := l.tests[key]
+	if rec == nil {
+		rec = &testRecord{}
+		l.tests[key] = rec
+	}
+	return rec
 }
 
 func (l *testLog) judge(r *Result, stderr string) {
