@@ -196,10 +196,11 @@ func parseEvents(out []byte) *testLog {
 		rec := l.record(ev.Package, ev.Test)
 		switch ev.Action {
 		case "output":
-			// A suite's checks are often subtests of the exercise's subtest: their words belong to the
-			// exercise too, so output goes to the test and to every test above it, in event order.
+			// A suite's checks are often subtests of the exercise's subtest (TestTopic/name/check): their
+			// words belong to the exercise too, so output also goes to every test above it up to the
+			// exercise's own, in event order. The top-level suite test keeps only its own output.
 			rec.output.WriteString(ev.Output)
-			for t := ev.Test; strings.Contains(t, "/"); {
+			for t := ev.Test; strings.Count(t, "/") > 1; {
 				t = t[:strings.LastIndex(t, "/")]
 				l.record(ev.Package, t).output.WriteString(ev.Output)
 			}
