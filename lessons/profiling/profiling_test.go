@@ -45,6 +45,7 @@ func TestSuiteJudgesBuildPrompt(t *testing.T) {
 			_ = sink
 			return good(log, count, budget)
 		}, true, true, false},
+		{"the slow version, remembering earlier answers", memoized(profiling.SlowBuildPrompt), true, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,6 +58,24 @@ func TestSuiteJudgesBuildPrompt(t *testing.T) {
 			verdict("token calls", profiling.CheckTokenCalls(tt.build), tt.wantCalls)
 			verdict("allocations", profiling.CheckAllocs(tt.build), tt.wantAllocs)
 		})
+	}
+}
+
+// memoized wraps build in a cache of earlier answers: fast on a repeated input, and no faster on a new one.
+func memoized(build profiling.BuildFunc) profiling.BuildFunc {
+	type key struct {
+		log    string
+		budget int
+	}
+	seen := map[key]string{}
+	return func(log string, count func(string) int, budget int) string {
+		k := key{log, budget}
+		if p, ok := seen[k]; ok {
+			return p
+		}
+		p := build(log, count, budget)
+		seen[k] = p
+		return p
 	}
 }
 

@@ -98,11 +98,23 @@ func checkTokenCalls(build BuildFunc) error {
 	return nil
 }
 
-// checkAllocs compares allocations per run of build and SlowBuildPrompt on the same sample log.
+// checkAllocs compares allocations per run of build and SlowBuildPrompt on the same sample logs. Every run gets
+// a log it has not seen before (AllocsPerRun makes one warm-up call, then the measured ones), so a cache of
+// earlier answers cannot stand in for a faster builder.
 func checkAllocs(build BuildFunc) error {
-	log := SampleLog(40, 3)
-	slow := testing.AllocsPerRun(3, func() { SlowBuildPrompt(log, ApproxTokens, 1<<30) })
-	fast := testing.AllocsPerRun(3, func() { build(log, ApproxTokens, 1<<30) })
+	const runs = 3
+	var logs [runs + 1]string
+	for i := range logs {
+		logs[i] = SampleLog(40, int64(1000+i))
+	}
+	perRun := func(f BuildFunc) float64 {
+		i := 0
+		return testing.AllocsPerRun(runs, func() {
+			f(logs[i%len(logs)], ApproxTokens, 1<<30)
+			i++
+		})
+	}
+	slow, fast := perRun(SlowBuildPrompt), perRun(build)
 	if fast > slow*MaxAllocFraction {
 		return fmt.Errorf("%.0f allocations per run against SlowBuildPrompt's %.0f (%.2f of it); "+
 			"the target is at most %.3g: profile with -memprofile and remove the biggest allocators",
