@@ -74,7 +74,7 @@ func (r Report) Rows() (headers []string, rows [][]string) {
 	add("calls (units + summaries of summaries)", func(x Result) string { return fmt.Sprint(x.Summary.Count) })
 	add("model requests (retries included)", func(x Result) string { return fmt.Sprint(x.Requests) })
 	add("retries", func(x Result) string { return fmt.Sprint(x.Retries) })
-	add("429 answers", func(x Result) string { return fmt.Sprint(x.Status429) })
+	add("answers with status 429", func(x Result) string { return fmt.Sprint(x.Status429) })
 	add("answered by the cache (hits + shared)", func(x Result) string {
 		return fmt.Sprintf("%d + %d", x.Hits, x.Shared)
 	})
@@ -99,7 +99,7 @@ func (r Report) Rows() (headers []string, rows [][]string) {
 	})
 	add("peak heap growth (sampled)", func(x Result) string { return fmt.Sprintf("%.1f MiB", float64(x.PeakHeap)/(1<<20)) })
 	add("summaries digest", func(x Result) string { return x.Digest[:min(12, len(x.Digest))] })
-	add("error", func(x Result) string { return cmp.Or(x.Err, "none") })
+	add("error", func(x Result) string { return shorten(cmp.Or(x.Err, "none"), 48) })
 	return headers, rows
 }
 
@@ -121,6 +121,10 @@ func (r Report) Text() string {
 	if len(r.Runs) >= 2 {
 		same := r.Runs[0].Digest == r.Runs[1].Digest && r.Runs[0].Err == "" && r.Runs[1].Err == ""
 		fmt.Fprintf(&b, "\nSame summaries in both runs: %v\n", yesNo(same))
+		b.WriteString("\nWhat changed, and why:\n")
+		for _, f := range r.Findings() {
+			fmt.Fprintf(&b, "- %s\n", wrap(f, 110, "  "))
+		}
 		fmt.Fprintf(&b, "\nBefore → after (%s → %s):\n%s\n", r.Runs[0].Mode, r.Runs[1].Mode,
 			strings.TrimRight(r.Comparison().String(), "\n"))
 	}
@@ -193,9 +197,4 @@ func (r Report) Charts() []*chart.Chart {
 		}
 	}
 	return cs
-}
-
-// SaveHTML writes the report's charts as one standalone page (see chart.SavePage).
-func (r Report) SaveHTML(path string) error {
-	return chart.SavePage(path, "ProjectPulse: "+r.Title, r.Charts()...)
 }
