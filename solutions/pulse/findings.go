@@ -38,10 +38,14 @@ func (r Report) Findings() []string {
 	switch {
 	case b.Wall <= 0 || a.Wall <= 0 || b.Err != "":
 	case a.Wall < b.Wall:
+		skipped := "."
+		if a.Hits+a.Shared > 0 {
+			skipped = ", and did not wait for the model at all on the calls the cache answered."
+		}
 		add("Wall time: the %s run was %.1f× faster (%v against %v). It overlapped its calls instead of waiting "+
-			"for each in turn (a call took p50 %v, against %v in the %s run) and skipped the ones the cache "+
-			"answered.", a.Mode, b.Wall.Seconds()/a.Wall.Seconds(), round(a.Wall), round(b.Wall),
-			a.Summary.P50.Round(time.Microsecond), p50, b.Mode)
+			"for each in turn (a call took p50 %v, against %v in the %s run)%s", a.Mode,
+			b.Wall.Seconds()/a.Wall.Seconds(), round(a.Wall), round(b.Wall), a.Summary.P50.Round(time.Microsecond),
+			p50, b.Mode, skipped)
 	case b.Summary.P50 < fastModel:
 		add("Wall time: the %s run took %.1f× as long as the %s run (%v against %v). That is the honest price of "+
 			"its machinery when the model costs nothing: a call took p50 %v here, so there is almost no waiting for "+

@@ -77,11 +77,13 @@ func TestFindings(t *testing.T) {
 	}{
 		{"faster, fewer requests, less memory", nil, func(a *Result) {
 			a.Wall, a.Requests, a.Hits, a.PeakRSS, a.Summary.Cost = 500*time.Millisecond, 60, 60, 25<<20, 500
-		}, []string{"was 4.0× faster", "60 instead of 120 (50%)", "60 answered by the cache", "Cost: $0.0000005 instead",
+		}, []string{"was 4.0× faster", "did not wait for the model at all", "60 instead of 120 (50%)", "60 answered by the cache", "Cost: $0.0000005 instead",
 			"peak RSS 25.0 MiB against 400.0 MiB"}, []string{"honest price", "no saving"}},
 		{"slower with a model that costs nothing", func(b *Result) { b.Summary.P50 = 30 * time.Microsecond }, func(a *Result) {
 			a.Wall = 4 * time.Second
 		}, []string{"took 2.0× as long", "p50 30µs", "hashing the request", "-ttft 50ms"}, []string{"faster"}},
+		{"faster without cache hits", nil, func(a *Result) { a.Wall = time.Second },
+			[]string{"was 2.0× faster", "in the naive run)."}, []string{"cache answered"}},
 		{"slower with a slow model", nil, func(a *Result) { a.Wall = 3 * time.Second },
 			[]string{"took 1.5× as long", "something other than the model", "Profile"}, []string{"honest price"}},
 		{"memory grows on the optimized side", nil, func(a *Result) { a.Wall, a.PeakRSS = time.Second, 500<<20 },
