@@ -3,6 +3,7 @@ package chart
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -240,4 +241,19 @@ func captureStdout(t *testing.T, f func()) string {
 	b := make([]byte, 1<<20)
 	n, _ := r.Read(b)
 	return string(b[:n])
+}
+
+func TestCrowdedLabelsAreTilted(t *testing.T) {
+	few := Bar("t", "ms", []string{"a", "b"}, Series{Name: "s", Values: []float64{1, 2}})
+	if strings.Contains(few.Option(), `"rotate"`) {
+		t.Errorf("two short labels were tilted: %s", few.Option())
+	}
+	var many []string
+	for i := range 12 {
+		many = append(many, fmt.Sprintf("gpt-4.1-mini-%02d", i))
+	}
+	crowd := Bar("t", "$", many, Series{Name: "s", Values: make([]float64, 12)})
+	if o := crowd.Option(); !strings.Contains(o, `"rotate":35`) || !strings.Contains(o, `"interval":"0"`) {
+		t.Errorf("12 long labels were not all shown tilted: %s", o)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -44,6 +45,13 @@ func Bar(title, unit string, labels []string, series ...Series) *Chart {
 	b := charts.NewBar()
 	b.SetGlobalOptions(global(title, "", height)...)
 	b.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: unit}))
+	if crowded(labels) {
+		// ECharts hides category labels that would overlap; tilt them instead so every bar keeps its name.
+		b.SetGlobalOptions(
+			charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 35}}),
+			charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Bottom: "48"}),
+		)
+	}
 	b.SetXAxis(labels)
 	for _, s := range series {
 		data := make([]opts.BarData, len(s.Values))
@@ -53,6 +61,16 @@ func Bar(title, unit string, labels []string, series ...Series) *Chart {
 		b.AddSeries(s.Name, data)
 	}
 	return &Chart{Title: title, r: b}
+}
+
+// crowded reports whether category labels would not fit side by side under a chart of the default width
+// (about 7 pixels a character, 800 pixels of axis).
+func crowded(labels []string) bool {
+	chars := 0
+	for _, l := range labels {
+		chars += utf8.RuneCountInString(l) + 2
+	}
+	return chars*7 > 800
 }
 
 // Line draws each series against the numeric x values (series values beyond len(x) are ignored).
