@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/llmperf/workbook/mock"
 	openai "github.com/sashabaranov/go-openai"
@@ -107,4 +109,32 @@ func TestErrorsInGoOpenAI(t *testing.T) {
 	if apiErr.HTTPStatusCode != 404 || apiErr.Code != "model_not_found" || apiErr.Type != "invalid_request_error" {
 		t.Errorf("APIError %+v", apiErr)
 	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		cfg   mock.Config
+		field string
+	}{
+		{mock.Config{Jitter: 1.5}, "Jitter"},
+		{mock.Config{FaultRate: -0.1}, "FaultRate"},
+		{mock.Config{TailRate: math.NaN()}, "TailRate"},
+		{mock.Config{TTFT: -time.Second}, "TTFT"},
+		{mock.Config{RPM: -1}, "RPM"},
+		{mock.Config{MaxBodyBytes: -1}, "MaxBodyBytes"},
+	} {
+		err := tc.cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), "Config."+tc.field) {
+			t.Errorf("Validate(%+v) = %v, want an error naming %s", tc.cfg, err, tc.field)
+		}
+	}
+	if err := (mock.Config{}).Validate(); err != nil {
+		t.Errorf("the zero Config is invalid: %v", err)
+	}
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("New accepted a fault rate of 2")
+		}
+	}()
+	mock.New(mock.Config{FaultRate: 2})
 }

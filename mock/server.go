@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -39,8 +40,44 @@ type Server struct {
 	fp       string // system_fingerprint
 }
 
-// New returns a server configured by cfg.
+// Validate reports the first setting of c that makes no sense, naming the field.
+func (c Config) Validate() error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"Jitter", c.Jitter}, {"TailRate", c.TailRate}, {"FaultRate", c.FaultRate}} {
+		if !(f.v >= 0 && f.v <= 1) { // also rejects NaN
+			return fmt.Errorf("mock: Config.%s = %v, want a fraction between 0 and 1", f.name, f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		d    time.Duration
+	}{{"TTFT", c.TTFT}, {"InterToken", c.InterToken}, {"TailDelay", c.TailDelay}, {"SlowFirstByte", c.SlowFirstByte}} {
+		if f.d < 0 {
+			return fmt.Errorf("mock: Config.%s = %v, want a duration ≥ 0", f.name, f.d)
+		}
+	}
+	switch {
+	case c.RPM < 0:
+		return fmt.Errorf("mock: Config.RPM = %d, want ≥ 0 (0 means unlimited)", c.RPM)
+	case c.TPM < 0:
+		return fmt.Errorf("mock: Config.TPM = %d, want ≥ 0 (0 means unlimited)", c.TPM)
+	case c.AnswerTokens < 0:
+		return fmt.Errorf("mock: Config.AnswerTokens = %d, want ≥ 0", c.AnswerTokens)
+	case c.MaxBodyBytes < 0:
+		return fmt.Errorf("mock: Config.MaxBodyBytes = %d, want ≥ 0", c.MaxBodyBytes)
+	}
+	return nil
+}
+
+// New returns a server configured by cfg. It panics with Validate's error when cfg makes no sense (a
+// negative latency, a fault rate of 1.5): a mistyped lesson setting should stop the cell, not quietly run
+// a different experiment.
 func New(cfg Config) *Server {
+	if err := cfg.Validate(); err != nil {
+		panic(err)
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 8 << 20
 	}

@@ -68,6 +68,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if cfg.FaultRate < 0 || cfg.FaultRate > 1 || cfg.TailRate < 0 || cfg.TailRate > 1 || cfg.Jitter < 0 || cfg.Jitter > 1 {
 		return errors.New("-fault-rate, -tail-rate and -jitter must be between 0 and 1")
 	}
+	if err := cfg.Validate(); err != nil { // durations and counts: each maps to the flag of the same name
+		return fmt.Errorf("bad flag value: %w", err)
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
