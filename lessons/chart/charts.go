@@ -212,7 +212,7 @@ var KindColors = map[string]string{"ok": "#5470c6", "error": "#ee6666", "429": "
 func Timeline(title string, spans []Span) *Chart {
 	b := charts.NewBar()
 	h := fmt.Sprintf("%dpx", min(max(160+18*len(spans), 260), 2400))
-	b.SetGlobalOptions(global(title, fmt.Sprintf("%d requests", len(spans)), h)...)
+	b.SetGlobalOptions(global(title, fmt.Sprintf("%d spans", len(spans)), h)...)
 	b.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "ms"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true),
