@@ -35,7 +35,9 @@ func cell(row []string, i int) string {
 	return ""
 }
 
-// TableHTML renders the table as HTML, every cell escaped. Cells that look like numbers are right-aligned.
+// TableHTML renders the table as HTML, every cell escaped. The first column holds row labels and stays
+// left-aligned even when a label starts with a digit ("4 workers"); in other columns, cells that look like
+// numbers are right-aligned.
 func TableHTML(headers []string, rows [][]string) string {
 	n := columns(headers, rows)
 	var b strings.Builder
@@ -50,7 +52,7 @@ func TableHTML(headers []string, rows [][]string) string {
 		for i := range n {
 			c := cell(r, i)
 			align := "left"
-			if numeric(c) {
+			if i > 0 && numeric(c) {
 				align = "right"
 			}
 			fmt.Fprintf(&b, `<td style="text-align:%s;padding:2px 10px">%s</td>`, align, html.EscapeString(c))

@@ -38,3 +38,16 @@ func TestTableHTML(t *testing.T) {
 		t.Error("cell not escaped")
 	}
 }
+
+func TestTableHTMLAlignment(t *testing.T) {
+	h := TableHTML([]string{"workers", "p95", "note"}, [][]string{{"4 workers", "1.2s", "warm"}})
+	for _, want := range []string{
+		`text-align:left;padding:2px 10px">4 workers`, // a row label stays left even when it starts with a digit
+		`text-align:right;padding:2px 10px">1.2s`,     // a number in another column goes right
+		`text-align:left;padding:2px 10px">warm`,      // text in another column stays left
+	} {
+		if !strings.Contains(h, want) {
+			t.Errorf("TableHTML lacks %q:\n%s", want, h)
+		}
+	}
+}
