@@ -257,3 +257,74 @@ func TestCrowdedLabelsAreTilted(t *testing.T) {
 		t.Errorf("12 long labels were not all shown tilted: %s", o)
 	}
 }
+
+// timelineSeries maps each drawn series of a Timeline to its colour, and lists the legend.
+func timelineSeries(t *testing.T, c *Chart) (colors map[string]string, legend []any) {
+	t.Helper()
+	o := option(t, c)
+	colors = map[string]string{}
+	for _, s := range o["series"].([]any) {
+		s := s.(map[string]any)
+		color, _ := s["itemStyle"].(map[string]any)["color"].(string)
+		colors[s["name"].(string)] = color
+	}
+	switch l := o["legend"].(type) {
+	case map[string]any:
+		legend, _ = l["data"].([]any)
+	case []any:
+		legend, _ = l[0].(map[string]any)["data"].([]any)
+	}
+	return colors, legend
+}
+
+func TestTimelineOtherKinds(t *testing.T) {
+	spans := []Span{
+		{Label: "a", End: time.Second, Kind: "ok"},
+		{Label: "b", End: time.Second, Kind: "stage"},
+		{Label: "c", End: time.Second, Kind: "summary"},
+		{Label: "d", End: time.Second, Kind: "stage"},
+		{Label: "e", End: time.Second},
+	}
+	colors, legend := timelineSeries(t, Timeline("t", spans))
+	if fmt.Sprint(legend) != "[ok stage summary span]" {
+		t.Errorf("legend = %v, want every kind once, in order of appearance", legend)
+	}
+	seen := map[string]string{}
+	for _, k := range []string{"ok", "stage", "summary", "span"} {
+		c, ok := colors[k]
+		if !ok {
+			t.Errorf("kind %q has no series: %v", k, colors)
+			continue
+		}
+		if c == "" || c == "#9a9a9a" || c == "transparent" {
+			t.Errorf("kind %q drawn in %q, want a colour of its own", k, c)
+		}
+		if other, dup := seen[c]; dup {
+			t.Errorf("kinds %q and %q share colour %s", other, k, c)
+		}
+		seen[c] = k
+	}
+	if colors["ok"] != KindColors["ok"] {
+		t.Errorf("ok drawn in %s, want KindColors' %s", colors["ok"], KindColors["ok"])
+	}
+	again, _ := timelineSeries(t, Timeline("t", spans))
+	if fmt.Sprint(again) != fmt.Sprint(colors) {
+		t.Errorf("colours changed between two drawings of the same spans: %v then %v", colors, again)
+	}
+}
+
+func TestKindColorsSkipUsedAndRepeat(t *testing.T) {
+	defer func(saved map[string]string) { KindColors = saved }(KindColors)
+	KindColors = map[string]string{"cpu": OtherColors[0]} // a chosen colour that is also the palette's first
+	got := kindColors([]string{"x", "cpu"})
+	if got["cpu"] != OtherColors[0] || got["x"] != OtherColors[1] {
+		t.Errorf("kindColors = %v, want cpu %s and x the next free colour %s", got, OtherColors[0], OtherColors[1])
+	}
+	var many []string
+	for i := range len(OtherColors) + 1 {
+		many = append(many, fmt.Sprint("k", i))
+	}
+	if got := kindColors(many); got[many[len(OtherColors)]] != OtherColors[0] {
+		t.Errorf("past the palette's end got %v, want the colours to repeat from %s", got, OtherColors[0])
+	}
+}

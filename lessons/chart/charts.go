@@ -198,14 +198,48 @@ func ms(d time.Duration) float64 { return math.Round(float64(d)/1e3) / 1e3 }
 type Span struct {
 	Label      string
 	Start, End time.Duration
-	Kind       string // "ok", "error", "429", "cached", or anything else (drawn grey)
+	Kind       string // "ok", "error", "429", "cached", or any other name, e.g. "summary" or "stage"
 }
 
-// KindColors are the colours of span kinds on a Timeline.
+// KindColors are the colours of the usual span kinds on a Timeline. Set an entry to choose a kind's colour.
 var KindColors = map[string]string{"ok": "#5470c6", "error": "#ee6666", "429": "#fac858", "cached": "#91cc75"}
 
+// OtherColors colour the kinds KindColors does not name, in order of first appearance on the timeline, so the
+// same spans always get the same colours. A colour already used on the chart is skipped; past the end of the
+// palette the colours repeat.
+var OtherColors = []string{"#73c0de", "#fc8452", "#9a60b4", "#3ba272", "#ea7ccc", "#8d6e63"}
+
+// kindColors gives each kind its colour: from KindColors if named there, else the next unused OtherColors.
+func kindColors(kinds []string) map[string]string {
+	colors := make(map[string]string, len(kinds))
+	used := map[string]bool{}
+	for _, k := range kinds {
+		if c, ok := KindColors[k]; ok {
+			colors[k], used[c] = c, true
+		}
+	}
+	next := 0
+	for _, k := range kinds {
+		if _, ok := colors[k]; ok || len(OtherColors) == 0 {
+			continue
+		}
+		c := OtherColors[next%len(OtherColors)]
+		for skip := range len(OtherColors) { // the first unused colour from next on, if any
+			if free := OtherColors[(next+skip)%len(OtherColors)]; !used[free] {
+				c, next = free, next+skip
+				break
+			}
+		}
+		colors[k], used[c] = c, true
+		next++
+	}
+	return colors
+}
+
 // Timeline draws one horizontal bar per span, from its start to its end, coloured by kind: concurrency,
-// queueing and stragglers become visible. Spans are drawn top to bottom in the order given.
+// queueing and stragglers become visible. Spans are drawn top to bottom in the order given. Each kind is a
+// series with its own legend entry and colour (see KindColors and OtherColors); a span without a kind is
+// drawn as kind "span".
 //
 // It is a stacked bar chart: an invisible bar of length Start, then a bar of length End−Start in the series of
 // the span's kind.
@@ -220,40 +254,36 @@ func Timeline(title string, spans []Span) *Chart {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 	)
 	labels := make([]string, len(spans))
+	kindOf := make([]string, len(spans))
 	offset := make([]opts.BarData, len(spans))
 	var kinds []string
 	for i, s := range spans {
 		labels[i] = cmp.Or(s.Label, strconv.Itoa(i+1))
+		kindOf[i] = cmp.Or(s.Kind, "span")
 		offset[i] = opts.BarData{Value: ms(s.Start), Tooltip: &opts.Tooltip{Show: opts.Bool(false)}}
-		if !slices.Contains(kinds, s.Kind) {
-			kinds = append(kinds, s.Kind)
+		if !slices.Contains(kinds, kindOf[i]) {
+			kinds = append(kinds, kindOf[i])
 		}
 	}
 	b.SetXAxis(labels)
-	legend := make([]string, len(kinds))
-	for i, k := range kinds {
-		legend[i] = cmp.Or(k, "span")
-	}
-	b.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom", Data: legend}))
+	b.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "bottom", Data: kinds}))
 	stack := opts.BarChart{Stack: "span", BarCategoryGap: "20%"}
-	b.AddSeries("start", offset, charts.WithBarChartOpts(stack),
+	// The offset series has no legend entry and a name no kind is likely to take.
+	b.AddSeries(" offset", offset, charts.WithBarChartOpts(stack),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: "transparent"}))
+	colors := kindColors(kinds)
 	for _, k := range kinds {
 		data := make([]opts.BarData, len(spans))
 		for i, s := range spans {
-			if s.Kind == k {
+			if kindOf[i] == k {
 				data[i] = opts.BarData{Value: ms(max(s.End-s.Start, 0)),
 					Name: fmt.Sprintf("%s: %v → %v", labels[i], s.Start, s.End)}
 			} else {
 				data[i] = opts.BarData{Value: "-"}
 			}
 		}
-		color, ok := KindColors[k]
-		if !ok {
-			color = "#9a9a9a"
-		}
-		b.AddSeries(cmp.Or(k, "span"), data, charts.WithBarChartOpts(stack),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}))
+		b.AddSeries(k, data, charts.WithBarChartOpts(stack),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colors[k]}))
 	}
 	b.XYReversal()
 	return &Chart{Title: title, r: b}
