@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/llmperf/workbook/lessons/data"
+	"github.com/llmperf/workbook/lessons/llm"
 	"github.com/llmperf/workbook/lessons/progress"
 	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/concurrency"
@@ -39,12 +41,18 @@ const pulseAbout = `ProjectPulse summarizes a construction-site log (blank-line-
 and writes a before/after report: text (stdout or -report) and an HTML page of charts (-html).
 
 -mode both runs each mode in a process of its own (unless -isolate=false), so each peak RSS is that mode's own.
-The model is the in-process mock (-upstream mock: latency, limits and faults from the flags, usage counted
-with the real tokenizer) or a zero-latency stand-in (-upstream instant) that measures the program itself.
+The model (-upstream) is one of
+  mock      the in-process mock: latency, limits and faults from the flags, usage counted with the real tokenizer
+  instant   a zero-latency stand-in, no tokenizer: measures the program itself
+  env       the provider the environment names, as lessons/llm.New reads it: OPENAI_API_KEY (required),
+            OPENAI_BASE_URL (optional, any OpenAI-compatible server), OPENAI_MODEL (optional) — real requests,
+            real latency, real cost; the report names it by its URL, never by its key
+  auto      (the default) env when OPENAI_API_KEY is set, mock otherwise
 
   go run ./cmd/workbook pulse -generate 1MiB -in /tmp/site.log -mode both
-  go run ./cmd/workbook pulse -in /tmp/site.log -rpm 600 -tpm 200000 -fault-rate 0.05 -html /tmp/pulse.html
-  go build -o /tmp/workbook ./cmd/workbook && /tmp/workbook pulse -generate 1GiB -in /tmp/site1g.log -upstream instant`
+  go run ./cmd/workbook pulse -in /tmp/site.log -upstream mock -rpm 600 -tpm 200000 -fault-rate 0.05 -html /tmp/pulse.html
+  go build -o /tmp/workbook ./cmd/workbook && /tmp/workbook pulse -generate 1GiB -in /tmp/site1g.log -upstream instant
+  OPENAI_API_KEY=… go run ./cmd/workbook pulse -generate 16KiB -in /tmp/small.log -mode optimized -rpm 500`
 
 // pulseFlags are the command's settings.
 type pulseFlags struct {
@@ -65,7 +73,7 @@ func parsePulseFlags(args []string, stderr io.Writer) (*pulseFlags, error) {
 	fs.StringVar(&f.in, "in", "", "the log `FILE` to summarize (with -generate: the file to write first)")
 	fs.StringVar(&f.generate, "generate", "", "first write a generated site log of `SIZE` (like 1MiB, 256MiB, 1GiB) to -in")
 	fs.StringVar(&f.mode, "mode", "both", "naive, optimized, both, or none (only -generate)")
-	fs.StringVar(&f.upstream, "upstream", "mock", "the model: mock (in-process, latency flags apply) or instant (zero latency, no tokenizer)")
+	fs.StringVar(&f.upstream, "upstream", "auto", "the model: mock (in-process, latency flags apply), instant (zero latency, no tokenizer), env (OPENAI_API_KEY's provider) or auto (env if OPENAI_API_KEY is set, else mock)")
 	fs.StringVar(&f.report, "report", "", "write the text report to `FILE` instead of standard output")
 	fs.StringVar(&f.html, "html", filepath.Join(os.TempDir(), "pulse-report.html"), "write the HTML report (charts) to `FILE`; empty: none")
 	fs.IntVar(&f.workers, "workers", 8, "optimized: pipeline workers")
@@ -104,8 +112,10 @@ func (f *pulseFlags) check() error {
 		return bad("-mode is %q; want naive, optimized, both or none", f.mode)
 	case f.mode == "none" && f.generate == "":
 		return bad("-mode none does nothing without -generate")
-	case f.upstream != "mock" && f.upstream != "instant":
-		return bad("-upstream is %q; want mock or instant", f.upstream)
+	case f.upstream != "auto" && f.upstream != "mock" && f.upstream != "instant" && f.upstream != "env":
+		return bad("-upstream is %q; want auto, mock, instant or env", f.upstream)
+	case f.upstream == "env" && os.Getenv("OPENAI_API_KEY") == "":
+		return bad("-upstream env needs OPENAI_API_KEY set (and optionally OPENAI_BASE_URL, OPENAI_MODEL)")
 	case f.workers < 1:
 		return bad("-workers is %d; it must be at least 1", f.workers)
 	case f.batch < 1:
@@ -127,10 +137,29 @@ func (f *pulseFlags) check() error {
 	case f.faultRate < 0 || f.faultRate > 1:
 		return bad("-fault-rate is %v; want a probability between 0 and 1", f.faultRate)
 	}
-	if f.upstream == "instant" {
-		for _, name := range []string{"ttft", "inter-token", "jitter", "fault-rate", "faults", "rpm", "tpm"} {
+	auto := f.upstream == "auto"
+	if auto {
+		f.upstream = "mock"
+		if os.Getenv("OPENAI_API_KEY") != "" {
+			f.upstream = "env"
+		}
+	}
+	mockOnly := []string{"ttft", "inter-token", "jitter", "fault-rate", "faults"}
+	switch {
+	case f.upstream == "instant":
+		mockOnly = append(mockOnly, "rpm", "tpm")
+	case f.upstream == "env" && auto:
+		for _, name := range mockOnly {
 			if f.set[name] {
-				return bad("-%s sets the mock; it has no effect with -upstream instant", name)
+				return bad("-%s sets the mock, but OPENAI_API_KEY is set, so the model is a real provider; "+
+					"add -upstream mock to measure the mock", name)
+			}
+		}
+	}
+	if f.upstream != "mock" {
+		for _, name := range mockOnly {
+			if f.set[name] {
+				return bad("-%s sets the mock; it has no effect with -upstream %s", name, f.upstream)
 			}
 		}
 	}
@@ -152,13 +181,21 @@ func (f *pulseFlags) faultKinds() ([]mock.Fault, error) {
 	return kinds, nil
 }
 
-func (f *pulseFlags) upstreamModel() pulse.Upstream {
-	if f.upstream == "instant" {
-		return pulse.NewInstant()
+// upstreamModel makes the model -upstream names (check has resolved auto).
+func (f *pulseFlags) upstreamModel() (pulse.Upstream, error) {
+	switch f.upstream {
+	case "instant":
+		return pulse.NewInstant(), nil
+	case "env":
+		up, err := pulse.NewFromEnv()
+		if err != nil {
+			return up, usageError{fmt.Errorf("-upstream env: %w", err)}
+		}
+		return up, nil
 	}
 	kinds, _ := f.faultKinds() // checked by check
 	return pulse.NewMock(mock.Config{TTFT: f.ttft, InterToken: f.interToken, Jitter: f.jitter, RPM: f.rpm,
-		TPM: f.tpm, FaultRate: f.faultRate, Faults: kinds, Seed: f.seed})
+		TPM: f.tpm, FaultRate: f.faultRate, Faults: kinds, Seed: f.seed}), nil
 }
 
 func (f *pulseFlags) options() pulse.Options {
@@ -185,6 +222,16 @@ func runPulse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("-in %s is a folder; want a log file", f.in)
 	case f.mode == "none":
 		return nil
+	}
+	if f.upstream == "env" {
+		up, err := f.upstreamModel() // a bad OPENAI_BASE_URL stops the command here, before any run
+		if err != nil {
+			return err
+		}
+		if !f.quiet && !f.asJSON { // -json: the runs name it; a child process of -mode both is quiet here
+			fmt.Fprintf(stderr, "model: %s, %s (from the environment: real requests, real cost)\n", up.Name,
+				cmp.Or(up.Model, llm.DefaultModel))
+		}
 	}
 
 	modes := []string{f.mode}
@@ -244,7 +291,12 @@ func firstRunError(runs []pulse.Result) error {
 // notes says how the runs were made, for the report.
 func (f *pulseFlags) notes(runs []pulse.Result) []string {
 	model := "instant: zero latency, usage estimated (4 bytes a token)"
-	if f.upstream == "mock" {
+	switch f.upstream {
+	case "env":
+		model = fmt.Sprintf("%s, %s (OPENAI_API_KEY is set): the provider's own latency, limits and faults; "+
+			"usage as it reports it; optimized keeps under rpm %d, tpm %d", runs[0].Upstream,
+			cmp.Or(os.Getenv("OPENAI_MODEL"), llm.DefaultModel), f.rpm, f.tpm)
+	case "mock":
 		model = fmt.Sprintf("mock: ttft %v, %v per further token, jitter ±%.0f%%, rpm %d, tpm %d, fault rate %g (%s)",
 			f.ttft, f.interToken, 100*f.jitter, f.rpm, f.tpm, f.faultRate, f.faults)
 	}
@@ -286,7 +338,11 @@ func runPulseMode(ctx context.Context, f *pulseFlags, mode string, size int64, s
 			}
 		}
 	}
-	res, err := pulse.Run(ctx, mode, f.upstreamModel(), bufio.NewReaderSize(file, 64<<10), opt)
+	up, err := f.upstreamModel()
+	if err != nil {
+		return pulse.Result{}, err
+	}
+	res, err := pulse.Run(ctx, mode, up, bufio.NewReaderSize(file, 64<<10), opt)
 	if err != nil {
 		err = fmt.Errorf("%s run on %s: %w", mode, f.in, err)
 	}

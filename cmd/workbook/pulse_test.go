@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/pulse"
 )
 
@@ -42,6 +44,7 @@ func TestPulseCommand(t *testing.T) {
 }
 
 func TestPulseJSONWithFaults(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "") // the default model is the mock only without a key
 	log := filepath.Join(t.TempDir(), "site.log")
 	var out, errOut bytes.Buffer
 	args := []string{"pulse", "-generate", "8KiB", "-in", log, "-mode", "optimized", "-json", "-quiet",
@@ -113,6 +116,7 @@ func TestPulseIsolated(t *testing.T) {
 }
 
 func TestPulseBadInput(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
 	dir := t.TempDir()
 	log := filepath.Join(dir, "site.log")
 	if err := os.WriteFile(log, []byte("a\n\nb\n"), 0o644); err != nil {
@@ -129,6 +133,7 @@ func TestPulseBadInput(t *testing.T) {
 		{[]string{"pulse", "-in", log, "-mode", "fast"}, 2, `-mode is "fast"`},
 		{[]string{"pulse", "-in", log, "-mode", "none"}, 2, "-mode none does nothing without -generate"},
 		{[]string{"pulse", "-in", log, "-upstream", "gpt"}, 2, `-upstream is "gpt"`},
+		{[]string{"pulse", "-in", log, "-upstream", "env"}, 2, "-upstream env needs OPENAI_API_KEY"},
 		{[]string{"pulse", "-in", log, "-workers", "0"}, 2, "-workers is 0"},
 		{[]string{"pulse", "-in", log, "-batch", "0"}, 2, "-batch is 0"},
 		{[]string{"pulse", "-in", log, "-group", "1"}, 2, "-group is 1"},
@@ -146,5 +151,63 @@ func TestPulseBadInput(t *testing.T) {
 		if code != c.code || !strings.Contains(errOut.String(), c.msg) {
 			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", c.args[1:], code, errOut.String(), c.code, c.msg)
 		}
+	}
+}
+
+// TestPulseFromEnvironment runs pulse against a provider named only by the environment — an OpenAI-compatible
+// server on a real socket — as a learner with OPENAI_API_KEY set would, and checks that the calls reached it
+// and that the key shows nowhere.
+func TestPulseFromEnvironment(t *testing.T) {
+	srv := mock.New(mock.Config{})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	const key = "sk-test-never-shown-4711"
+	t.Setenv("OPENAI_API_KEY", key)
+	t.Setenv("OPENAI_BASE_URL", hs.URL+"/v1")
+	t.Setenv("OPENAI_MODEL", "")
+	dir := t.TempDir()
+	log, txt, html := filepath.Join(dir, "site.log"), filepath.Join(dir, "r.txt"), filepath.Join(dir, "r.html")
+
+	var out, errOut bytes.Buffer
+	args := []string{"pulse", "-generate", "8KiB", "-in", log, "-mode", "optimized", "-report", txt, "-html", html}
+	if code := run(context.Background(), args, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	report, _ := os.ReadFile(txt)
+	page, _ := os.ReadFile(html)
+	provider := "openai at " + hs.URL + "/v1"
+	if !strings.Contains(string(report), provider) || !strings.Contains(errOut.String(), "model: "+provider) {
+		t.Errorf("the report and stderr should name %q:\n%s\n%s", provider, report, errOut.String())
+	}
+	for name, text := range map[string]string{"stdout": out.String(), "stderr": errOut.String(),
+		"text report": string(report), "HTML report": string(page)} {
+		if strings.Contains(text, key) {
+			t.Errorf("the %s shows the API key", name)
+		}
+	}
+	sent := srv.Stats().ByEndpoint[mock.PathChat]
+	if sent == 0 {
+		t.Fatal("no request reached the provider")
+	}
+
+	// -json counts the requests of one run: all of them reached the server. Mock flags are refused.
+	srv.ResetStats()
+	out.Reset()
+	args = []string{"pulse", "-in", log, "-mode", "naive", "-json", "-quiet"}
+	if code := run(context.Background(), args, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var runs []pulse.Result
+	if err := json.Unmarshal(out.Bytes(), &runs); err != nil || len(runs) != 1 {
+		t.Fatalf("output %.200q: %v", out.String(), err)
+	}
+	if got := srv.Stats().ByEndpoint[mock.PathChat]; runs[0].Requests != got || runs[0].Upstream != provider {
+		t.Errorf("the run sent %d requests to %q; the server saw %d", runs[0].Requests, runs[0].Upstream, got)
+	}
+	errOut.Reset()
+	args = []string{"pulse", "-in", log, "-ttft", "1s"}
+	if code := run(context.Background(), args, &out, &errOut); code != 2 ||
+		!strings.Contains(errOut.String(), "add -upstream mock") {
+		t.Errorf("-ttft with OPENAI_API_KEY set: exit %d, stderr %q", code, errOut.String())
 	}
 }

@@ -31,7 +31,16 @@
 // Run it from the command line (cmd/workbook pulse):
 //
 //	go run ./cmd/workbook pulse -generate 1MiB -in /tmp/site.log -mode both -report /tmp/pulse.txt -html /tmp/pulse.html
-//	go run ./cmd/workbook pulse -in /tmp/site.log -mode optimized -workers 16 -rpm 600 -tpm 200000 -fault-rate 0.05
+//	go run ./cmd/workbook pulse -in /tmp/site.log -mode optimized -upstream mock -workers 16 -rpm 600 -tpm 200000 -fault-rate 0.05
+//
+// The model is an Upstream: NewMock (the in-process mock, with latency, limits and faults as configured),
+// NewInstant (zero latency, see below), or NewFromEnv, the provider lessons/llm.New reads from the environment —
+// OPENAI_API_KEY, with OPENAI_BASE_URL and OPENAI_MODEL optional — or its in-process mock when no key is set.
+// The command line's -upstream auto (the default) uses the provider when OPENAI_API_KEY is set and the mock
+// otherwise; the report names the model by llm.Client's String ("openai at https://…"), never by its key. A real
+// provider means real requests and real cost: start with a small log and -rpm/-tpm under your account's limits.
+//
+//	OPENAI_API_KEY=… go run ./cmd/workbook pulse -generate 16KiB -in /tmp/small.log -mode optimized -rpm 500
 //
 // The memory benchmarks use a model with zero latency (-upstream instant: answers made on the spot, no
 // tokenizer) so that what is measured is the program, and run each mode in its own process (the default for

@@ -13,7 +13,7 @@ import (
 
 // Options configures a run. The zero Options is valid: the defaults below fill every zero field.
 type Options struct {
-	Model     string // the model to ask; default llm.DefaultModel
+	Model     string // the model to ask; default the Upstream's Model, or else llm.DefaultModel
 	Batch     int    // records per summary call; default 1
 	Group     int    // summaries per summary-of-summaries call; default 16
 	MaxTokens int    // longest answer of any call; default 60

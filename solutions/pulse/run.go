@@ -57,6 +57,9 @@ func Run(ctx context.Context, mode string, up Upstream, r io.Reader, opt Options
 	if err := opt.Check(); err != nil {
 		return Result{Mode: mode}, err
 	}
+	if opt.Model == "" {
+		opt.Model = up.Model
+	}
 	opt = opt.withDefaults()
 	var run func(context.Context, Upstream, io.Reader, Options, *Result) error
 	switch mode {
