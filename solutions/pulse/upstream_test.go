@@ -3,8 +3,10 @@ package pulse
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/llmperf/workbook/mock"
@@ -23,10 +25,16 @@ func TestNewFromEnvWithoutKeyIsTheMock(t *testing.T) {
 }
 
 func TestNewFromEnvUsesTheProvider(t *testing.T) {
-	srv := mock.New(mock.Config{})
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
 	const key = "sk-test-never-shown-4711"
+	srv := mock.New(mock.Config{})
+	var badAuth atomic.Int64 // requests that did not carry the key
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+key {
+			badAuth.Add(1)
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
 	t.Setenv("OPENAI_API_KEY", key)
 	t.Setenv("OPENAI_BASE_URL", hs.URL+"/v1")
 	t.Setenv("OPENAI_MODEL", "gpt-4.1-mini")
@@ -46,6 +54,9 @@ func TestNewFromEnvUsesTheProvider(t *testing.T) {
 	if res.Requests == 0 || st.ByEndpoint[mock.PathChat] != res.Requests || res.Upstream != up.Name {
 		t.Errorf("the run sent %d requests to %q; the server saw %d", res.Requests, res.Upstream,
 			st.ByEndpoint[mock.PathChat])
+	}
+	if n := badAuth.Load(); n != 0 {
+		t.Errorf("%d requests did not carry OPENAI_API_KEY", n)
 	}
 	if int64(res.Summary.PromptTokens) != st.PromptTokens {
 		t.Errorf("prompt tokens: the run counted %d, the server %d", res.Summary.PromptTokens, st.PromptTokens)
