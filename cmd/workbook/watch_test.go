@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -17,17 +18,17 @@ func TestWatchLoop(t *testing.T) {
 	}
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
-		checks := 0
+		var checks atomic.Int64 // written by the loop's goroutine, read here
 		done := make(chan error)
-		go func() { done <- watchLoop(ctx, dir, time.Second, func(context.Context) { checks++ }) }()
+		go func() { done <- watchLoop(ctx, dir, time.Second, func(context.Context) { checks.Add(1) }) }()
 		synctest.Wait()
-		if checks != 1 {
-			t.Fatalf("%d checks at start, want 1", checks)
+		if checks.Load() != 1 {
+			t.Fatalf("%d checks at start, want 1", checks.Load())
 		}
 		time.Sleep(5 * time.Second)
 		synctest.Wait()
-		if checks != 1 {
-			t.Fatalf("%d checks without a change, want 1", checks)
+		if checks.Load() != 1 {
+			t.Fatalf("%d checks without a change, want 1", checks.Load())
 		}
 		// Save twice in a row: one re-check once the files settle.
 		for i, text := range []string{"package caching\n\n// a\n", "package caching\n\n// ab\n"} {
@@ -40,8 +41,8 @@ func TestWatchLoop(t *testing.T) {
 		}
 		time.Sleep(3 * time.Second)
 		synctest.Wait()
-		if checks != 2 {
-			t.Errorf("%d checks after a burst of saves, want 2", checks)
+		if checks.Load() != 2 {
+			t.Errorf("%d checks after a burst of saves, want 2", checks.Load())
 		}
 		cancel()
 		if err := <-done; err != nil {
