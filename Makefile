@@ -30,7 +30,7 @@ test: setup
 	@$(PY) scripts/test_all.py
 
 bench:
-	go test -run '^$$' -bench . -benchmem -benchtime=$(BENCHTIME) ./solutions/... ./lessons/... ./mock/...
+	go test -run '^$$' -bench . -benchmem -benchtime=$(BENCHTIME) ./solutions/... ./kit/... ./lessons/... ./mock/...
 
 strip:
 	@python3 scripts/strip_notebooks.py

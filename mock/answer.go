@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 )
 
 // Answer lengths when Config.AnswerTokens is not set: minAnswer to minAnswer+spanAnswer-1 tokens.

@@ -27,7 +27,7 @@
 //
 // # Usage and prompt caching
 //
-// usage.prompt_tokens is tokens.CountChat of the messages (lessons/tokens, the model's real encoding).
+// usage.prompt_tokens is tokens.CountChat of the messages (kit/tokens, the model's real encoding).
 // Like OpenAI's automatic prompt caching, a prompt whose first 1,024 or more tokens were already seen (same
 // model, in this server's bounded memory of recent prefixes) reports prompt_tokens_details.cached_tokens: the
 // longest repeated prefix, counted in steps of 128 tokens from 1,024. The first request with a prefix is a miss.

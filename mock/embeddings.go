@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 )
 
 // embeddings serves POST /v1/embeddings.

@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 	"github.com/llmperf/workbook/mock"
 	openai "github.com/sashabaranov/go-openai"
 )

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 )
 
 type modelKind int

@@ -3,7 +3,7 @@ package mock
 import (
 	lru "github.com/hashicorp/golang-lru/v2"
 
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 )
 
 // Prompt caching as OpenAI reports it: prefixes of at least cacheMin tokens, in steps of cacheStep.

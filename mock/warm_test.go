@@ -3,7 +3,7 @@ package mock
 import (
 	"testing"
 
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 )
 
 func TestWarm(t *testing.T) {

@@ -4,7 +4,8 @@ shows everything that is wrong.
 
     .venv/bin/python scripts/test_all.py [--skip STAGE ...] [--only STAGE ...]
 
-Stages: gofmt, stripped (notebooks committed without outputs), vet, gotest (go test -race), exercises (every
+Stages: gofmt, stripped (notebooks committed without outputs), tidy (go mod tidy -diff), vet, layers (the
+learner's binary links no testing package), gotest (go test -race), exercises (every
 stub fails with its message, every solution passes), notebooks (each executed headless through GoNB), browser
 (JupyterLab + headless Chromium). Each stage's checks count one by one (a package, an exercise, a notebook);
 the last line is "N passed, N failed". Exit status 1 if anything failed.
@@ -18,7 +19,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = sys.executable
-GO_TEST_PKGS = ["./lessons/...", "./mock/...", "./solutions/...", "./cmd/...", "./exercises"]
+GO_TEST_PKGS = ["./kit/...", "./lessons/...", "./mock/...", "./solutions/...", "./cmd/..."]
 # A check's result line: go test's "ok  \tpkg" / "FAIL\tpkg", and our scripts' "ok   name" / "FAIL name" / "SKIP name".
 RESULT = re.compile(r"^(ok|FAIL|SKIP)\s+(\S.*)$")
 
@@ -42,11 +43,33 @@ def stage_gofmt():
     return lines, 0 if not bad and out.returncode == 0 else 1
 
 
+def stage_tidy():
+    out = subprocess.run(["go", "mod", "tidy", "-diff"], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode == 0:
+        return ["ok   go mod tidy -diff: go.mod and go.sum are tidy"], 0
+    lines = ["FAIL go mod tidy -diff: go.mod or go.sum is untidy (run go mod tidy):"]
+    lines += ["    " + l for l in (out.stdout + out.stderr).splitlines()[:20]]
+    return lines, 1
+
+
+def stage_layers():
+    """cmd/workbook is a program for learners: it must not link the testing packages the suites use."""
+    out = subprocess.run(["go", "list", "-deps", "./cmd/workbook"], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        return ["FAIL go list -deps ./cmd/workbook: " + out.stderr.strip()], 1
+    bad = [p for p in out.stdout.split() if p == "testing" or p.startswith("testing/")]
+    if bad:
+        return [f"FAIL cmd/workbook links {', '.join(bad)}: suites belong in lessons/TOPIC/TOPICtest"], 1
+    return ["ok   cmd/workbook links no testing package"], 0
+
+
 STAGES = {
     # name: (what it does, command or function)
     "gofmt": ("gofmt -l on every Go file", stage_gofmt),
     "stripped": ("notebooks committed without outputs", ["python3", "scripts/strip_notebooks.py", "--check"]),
+    "tidy": ("go mod tidy -diff", stage_tidy),
     "vet": ("go vet ./...", ["go", "vet", "./..."]),
+    "layers": ("cmd/workbook links no testing package", stage_layers),
     "gotest": ("go test -race " + " ".join(GO_TEST_PKGS), ["go", "test", "-race", "-timeout", "15m", *GO_TEST_PKGS]),
     "exercises": ("stubs fail with their message, solutions pass", ["go", "run", "./scripts/exercisecheck"]),
     "notebooks": ("every notebook executed headless through GoNB", [PY, "scripts/run_notebooks.py"]),

@@ -6,17 +6,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/kit/course"
 	"github.com/llmperf/workbook/lessons/check"
 )
 
 func TestRun(t *testing.T) {
-	lru, ok := exercises.Lookup("lru")
+	lru, ok := course.Lookup("lru")
 	if !ok {
 		t.Fatal("info.toml has no exercise lru")
 	}
 	firstHintLine, _, _ := strings.Cut(lru.Hint, "\n")
-	all := exercises.All()
+	all := course.All()
 	firstTwo := all[0].Name + ", " + all[1].Name
 	tests := []struct {
 		name   string
@@ -68,7 +68,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 }
 
 func TestPrintProgress(t *testing.T) {
-	all := exercises.All()[:3]
+	all := course.All()[:3]
 	results := []check.Result{
 		{Exercise: all[0], Status: check.Done},
 		{Exercise: all[1], Status: check.NotDone},

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/kit/course"
 	"github.com/llmperf/workbook/lessons/check"
 )
 
@@ -23,7 +23,7 @@ func runHint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	e, _ := exercises.Lookup(name)
+	e, _ := course.Lookup(name)
 	fmt.Fprintf(stdout, "%s (%s): %q in %s\n\n%s\n\nWrite it in %s, then check it: go run ./cmd/workbook check %s\n",
 		e.Name, e.Topic, e.Section, e.Notebook, e.Hint, e.Dir(), e.Name)
 	return nil
@@ -31,7 +31,7 @@ func runHint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // knownExercise returns a clear error, listing the names that exist, for a name info.toml does not have.
 func knownExercise(name string) error {
-	if _, ok := exercises.Lookup(name); !ok {
+	if _, ok := course.Lookup(name); !ok {
 		return check.UnknownError(name)
 	}
 	return nil

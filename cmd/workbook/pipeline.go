@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/data"
+	"github.com/llmperf/workbook/kit/data"
 	"github.com/llmperf/workbook/solutions/streaming"
 )
 

@@ -6,7 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/kit/course"
 	"github.com/llmperf/workbook/lessons/check"
 )
 
@@ -32,7 +32,7 @@ func runProgress(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	fmt.Fprintln(stderr, "checking every exercise (the first run compiles them all; later runs are cached)…")
-	results, err := check.Runner{Root: root}.Run(ctx, exercises.All()...)
+	results, err := check.Runner{Root: root}.Run(ctx, course.All()...)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/kit/course"
 	"github.com/llmperf/workbook/lessons/check"
 )
 
@@ -55,7 +55,7 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			return
 		}
-		results, err := runner.Run(ctx, exercises.All()...)
+		results, err := runner.Run(ctx, course.All()...)
 		if err != nil {
 			if ctx.Err() == nil {
 				fmt.Fprintln(stdout, "check:", err)

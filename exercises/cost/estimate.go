@@ -1,8 +1,8 @@
 package cost
 
 import (
+	"github.com/llmperf/workbook/kit/prices"
 	"github.com/llmperf/workbook/lessons/cost"
-	"github.com/llmperf/workbook/lessons/prices"
 	"github.com/llmperf/workbook/lessons/todo"
 )
 

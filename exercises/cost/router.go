@@ -5,8 +5,8 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/llmperf/workbook/kit/prices"
 	"github.com/llmperf/workbook/lessons/cost"
-	"github.com/llmperf/workbook/lessons/prices"
 	"github.com/llmperf/workbook/lessons/todo"
 )
 

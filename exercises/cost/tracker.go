@@ -1,8 +1,8 @@
 package cost
 
 import (
+	"github.com/llmperf/workbook/kit/metrics"
 	"github.com/llmperf/workbook/lessons/cost"
-	"github.com/llmperf/workbook/lessons/metrics"
 	"github.com/llmperf/workbook/lessons/todo"
 )
 

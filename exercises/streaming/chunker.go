@@ -1,9 +1,9 @@
 package streaming
 
 import (
+	"github.com/llmperf/workbook/kit/tokens"
 	lessons "github.com/llmperf/workbook/lessons/streaming"
 	"github.com/llmperf/workbook/lessons/todo"
-	"github.com/llmperf/workbook/lessons/tokens"
 )
 
 // Chunks cuts text into chunks of at most maxTokens tokens of enc, where each chunk begins with the last overlap

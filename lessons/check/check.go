@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/kit/course"
 )
 
 // Timeout bounds one check from a notebook, compilation included.
@@ -44,7 +44,7 @@ func Exercise(name string) {
 
 // One runs a single exercise by name with runner.
 func One(ctx context.Context, runner Runner, name string) (Result, error) {
-	e, ok := exercises.Lookup(name)
+	e, ok := course.Lookup(name)
 	if !ok {
 		return Result{}, UnknownError(name)
 	}
@@ -55,10 +55,10 @@ func One(ctx context.Context, runner Runner, name string) (Result, error) {
 	return rs[0], nil
 }
 
-// UnknownError is the error for a name that exercises/info.toml does not list; it lists the names that exist.
+// UnknownError is the error for a name that kit/course/info.toml does not list; it lists the names that exist.
 func UnknownError(name string) error {
 	var names []string
-	for _, e := range exercises.All() {
+	for _, e := range course.All() {
 		names = append(names, e.Name)
 	}
 	return fmt.Errorf("no exercise is called %q; the exercises are: %s", name, strings.Join(names, ", "))

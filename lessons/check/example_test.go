@@ -3,12 +3,12 @@ package check_test
 import (
 	"os"
 
-	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/kit/course"
 	"github.com/llmperf/workbook/lessons/check"
 )
 
 func ExampleFprint() {
-	lru, _ := exercises.Lookup("lru")
+	lru, _ := course.Lookup("lru")
 	check.Fprint(os.Stdout, check.Result{Exercise: lru, Dir: lru.Dir(), Status: check.Done}, nil)
 	check.Fprint(os.Stdout, check.Result{
 		Exercise: lru, Dir: lru.Dir(), Status: check.NoCompile,

@@ -13,7 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/kit/course"
+	"github.com/llmperf/workbook/lessons/todo"
 )
 
 // Status is where an exercise stands after its suite ran.
@@ -47,7 +48,7 @@ func (s Status) String() string {
 
 // Result is what one exercise's suite said.
 type Result struct {
-	Exercise exercises.Exercise
+	Exercise course.Exercise
 	Dir      string // the package folder that was tested, such as "exercises/caching"
 	Status   Status
 	Output   string        // the suite's words about this exercise: failures, compiler errors
@@ -91,7 +92,7 @@ type Runner struct {
 // Run runs the suites of the given exercises with a single `go test -json` and returns one result per exercise,
 // in order. One exercise alone runs only its own subtest. The error is for go test not running at all (no Go,
 // no repository, a cancelled context); everything an exercise's code does is in its Result.
-func (r Runner) Run(ctx context.Context, list ...exercises.Exercise) ([]Result, error) {
+func (r Runner) Run(ctx context.Context, list ...course.Exercise) ([]Result, error) {
 	root := r.Root
 	if root == "" {
 		var err error
@@ -156,6 +157,7 @@ type event struct {
 	Output     string
 	Elapsed    float64
 	ImportPath string // build-output events name the package being built
+	Key, Value string // "attr" events: a test attribute (testing.T.Attr)
 }
 
 type testLog struct {
@@ -168,6 +170,7 @@ type testRecord struct {
 	action  string
 	elapsed float64
 	output  strings.Builder
+	notDone bool // the test, or one below it, carries the todo attribute: a stub stopped it
 }
 
 func parseEvents(out []byte) *testLog {
@@ -204,6 +207,15 @@ func parseEvents(out []byte) *testLog {
 				t = t[:strings.LastIndex(t, "/")]
 				l.record(ev.Package, t).output.WriteString(ev.Output)
 			}
+		case "attr":
+			// The todo attribute marks the test where a stub stopped; it belongs to every test above it too.
+			if ev.Key == todo.AttrKey && ev.Value == todo.AttrValue {
+				rec.notDone = true
+				for t := ev.Test; strings.Contains(t, "/"); {
+					t = t[:strings.LastIndex(t, "/")]
+					l.record(ev.Package, t).notDone = true
+				}
+			}
 		case "pass", "fail", "skip":
 			rec.action, rec.elapsed = ev.Action, ev.Elapsed
 		}
@@ -233,7 +245,7 @@ func (l *testLog) judge(r *Result, stderr string) {
 			r.Status = Done
 		case rec.action == "skip":
 			r.Status, r.Output = NotRun, "the suite skipped it:\n"+r.Output
-		case strings.Contains(r.Output, "not done yet"):
+		case rec.notDone:
 			r.Status = NotDone
 		default:
 			r.Status = Failing

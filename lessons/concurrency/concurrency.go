@@ -17,10 +17,7 @@ package concurrency
 import (
 	"context"
 	"net/http"
-	"testing"
 	"time"
-
-	"github.com/llmperf/workbook/lessons/todo"
 )
 
 // Semaphore bounds how many callers hold it at once.
@@ -101,13 +98,4 @@ type Impl struct {
 	// First starts calls[0], then the next call whenever hedge passes without an answer or a call fails; the
 	// first success wins and every other call is cancelled and waited for.
 	First func(ctx context.Context, hedge time.Duration, calls []func(context.Context) (string, error)) (string, error)
-}
-
-// Run checks impl: one subtest per exercise, named as in exercises/info.toml.
-func Run(t *testing.T, impl Impl) {
-	todo.Run(t, "semaphore", func(t *testing.T) { testSemaphore(t, impl.NewSemaphore) })
-	todo.Run(t, "batch", func(t *testing.T) { testBatch(t, impl.Batch) })
-	todo.Run(t, "limiter", func(t *testing.T) { testLimiter(t, impl.NewLimiter) })
-	todo.Run(t, "retry", func(t *testing.T) { testRetry(t, impl.Retry, impl.Transport) })
-	todo.Run(t, "cancel", func(t *testing.T) { testCancel(t, impl.First) })
 }

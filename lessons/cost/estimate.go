@@ -3,7 +3,7 @@ package cost
 import (
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/llmperf/workbook/lessons/prices"
+	"github.com/llmperf/workbook/kit/prices"
 )
 
 // Request is a chat request to price before it is sent.

@@ -7,7 +7,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/llmperf/workbook/lessons/prices"
+	"github.com/llmperf/workbook/kit/prices"
 )
 
 // RouterConfig configures a model router.

@@ -1,6 +1,6 @@
 package cost
 
-import "github.com/llmperf/workbook/lessons/metrics"
+import "github.com/llmperf/workbook/kit/metrics"
 
 // Tracker records calls and summarises them: the learner's own version of metrics.Tracker. Summary follows the
 // definitions documented on metrics.Summary — latency percentiles by nearest rank over every call, time to first

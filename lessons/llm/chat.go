@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/metrics"
-	"github.com/llmperf/workbook/lessons/prices"
+	"github.com/llmperf/workbook/kit/metrics"
+	"github.com/llmperf/workbook/kit/prices"
 	openai "github.com/sashabaranov/go-openai"
 )
 

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/llmperf/workbook/kit/metrics"
 	"github.com/llmperf/workbook/lessons/llm"
-	"github.com/llmperf/workbook/lessons/metrics"
 	"github.com/llmperf/workbook/mock"
 )
 

@@ -11,7 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/metrics"
+	"github.com/llmperf/workbook/kit/metrics"
 	"github.com/llmperf/workbook/mock"
 	openai "github.com/sashabaranov/go-openai"
 )

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 )
 
 // Model is the model whose tokenizer CountTokens uses.

@@ -14,13 +14,11 @@ import (
 	"context"
 	"io"
 	"iter"
-	"testing"
 	"time"
 
 	"github.com/sashabaranov/go-openai"
 
-	"github.com/llmperf/workbook/lessons/todo"
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 )
 
 // Chunk is one piece of a document: the tokens [Start, End) of the document's encoding and their text. A token
@@ -66,29 +64,3 @@ type Impl struct {
 // InFlightBound is the most inputs a pipeline with this many workers may hold at once (read from the input but
 // not yet emitted): a window of 2·workers, plus the one the producer holds while it waits for room.
 func InFlightBound(workers int) int { return 2*workers + 1 }
-
-// Run checks impl: one subtest per exercise, named as in exercises/info.toml.
-func Run(t *testing.T, impl Impl) {
-	todo.Run(t, "records", func(t *testing.T) { testRecords(t, impl.Records) })
-	todo.Run(t, "chunker", func(t *testing.T) { testChunker(t, impl.Chunk) })
-	todo.Run(t, "pipeline", func(t *testing.T) { testPipeline(t, impl.Pipeline) })
-	todo.Run(t, "chat", func(t *testing.T) { testChat(t, impl.Chat) })
-}
-
-// report runs each named check and reports its error, if any, as a failure of its own subtest.
-func report(t *testing.T, checks []check) {
-	t.Helper()
-	for _, c := range checks {
-		t.Run(c.name, func(t *testing.T) {
-			if err := c.run(t); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-}
-
-// check is one property of an implementation; run returns why the implementation lacks it, or nil.
-type check struct {
-	name string
-	run  func(t *testing.T) error
-}

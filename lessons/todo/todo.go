@@ -1,23 +1,27 @@
-// Package todo connects exercise stubs to the suites that check them.
+// Package todo marks the code a learner has to write.
 //
-// A stub marks the code the learner has to write with Exercise, which stops the suite with a NotDone value. The
-// suite runs each exercise under Catch, which turns that stop into one readable failure naming the notebook
-// section to read and the hint to ask for, instead of a panic and a stack trace.
+// A stub calls Exercise where the answer goes; it stops the caller with a NotDone value. Suites run each
+// exercise under lessons/suite.Catch, which turns that stop into one readable line naming the notebook section
+// to read and the hint to ask for, instead of a panic and a stack trace.
 //
 //	func New[K comparable, V any](capacity int) *LRU[K, V] {
 //		todo.Exercise("lru") // delete this line and write the cache
 //		return nil
 //	}
-//
-// Suites call an exercise's entry point synchronously (in the test's own goroutine) before they start any other
-// goroutine, so the stop is always caught.
 package todo
 
 import (
 	"fmt"
-	"testing"
 
-	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/kit/course"
+)
+
+// AttrKey and AttrValue are the test attribute (testing.T.Attr; an "attr" event in go test -json) by which a suite marks an
+// exercise whose stub still stops at Exercise, so that a check runner reads its state as a value, not by
+// matching the text of a message.
+const (
+	AttrKey   = "workbook.status"
+	AttrValue = "not-done"
 )
 
 // NotDone is the panic value Exercise raises.
@@ -32,38 +36,10 @@ func Exercise(name string) {
 
 // Message is the text a learner sees for an unfinished exercise.
 func Message(name string) string {
-	e, ok := exercises.Lookup(name)
+	e, ok := course.Lookup(name)
 	if !ok {
-		return fmt.Sprintf("exercise %q is not done yet (and is missing from exercises/info.toml)", name)
+		return fmt.Sprintf("exercise %q is not done yet (and is missing from kit/course/info.toml)", name)
 	}
 	return fmt.Sprintf("exercise %q is not done yet: read %q in %s, then write your code in %s "+
 		"(stuck? go run ./cmd/workbook hint %s)", e.Name, e.Section, e.Notebook, e.Dir(), e.Name)
-}
-
-// Catch is deferred by suites around each exercise: it reports a NotDone stop as one failure and lets every
-// other panic through.
-//
-//	defer todo.Catch(t)
-func Catch(t testing.TB) {
-	r := recover()
-	if r == nil {
-		return
-	}
-	if n, ok := r.(NotDone); ok {
-		t.Helper()
-		t.Fatal(n.Error())
-		return
-	}
-	panic(r)
-}
-
-// Run runs one exercise's part of a suite as the subtest named after the exercise, under Catch.
-func Run(t *testing.T, name string, suite func(t *testing.T)) bool {
-	if _, ok := exercises.Lookup(name); !ok {
-		t.Errorf("suite runs exercise %q, which exercises/info.toml does not list", name)
-	}
-	return t.Run(name, func(t *testing.T) {
-		defer Catch(t)
-		suite(t)
-	})
 }

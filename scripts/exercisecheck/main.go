@@ -1,5 +1,5 @@
 // Command exercisecheck proves that the exercises are set up right, as exercism's stub tests and rustlings'
-// checks do: for every exercise in exercises/info.toml, the learner's stub fails its suite with the message
+// checks do: for every exercise in kit/course/info.toml, the learner's stub fails its suite with the message
 // that points to its lesson, and the reference solution passes the same suite.
 //
 //	go run ./scripts/exercisecheck
@@ -19,7 +19,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/llmperf/workbook/exercises"
+	"github.com/llmperf/workbook/kit/course"
 	"github.com/llmperf/workbook/lessons/check"
 )
 
@@ -41,7 +41,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	all := exercises.All()
+	all := course.All()
 	stubs := make([]check.Result, len(all))
 	sols := make([]check.Result, len(all))
 	g, ctx := errgroup.WithContext(ctx)
@@ -76,7 +76,7 @@ func run(ctx context.Context) error {
 	return nil
 }
 
-func one(ctx context.Context, r check.Runner, e exercises.Exercise) (check.Result, error) {
+func one(ctx context.Context, r check.Runner, e course.Exercise) (check.Result, error) {
 	rs, err := r.Run(ctx, e)
 	if err != nil {
 		return check.Result{}, fmt.Errorf("%s: %w", e.Name, err)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	lessons "github.com/llmperf/workbook/lessons/caching"
+	"github.com/llmperf/workbook/lessons/caching/cachingtest"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -102,7 +102,7 @@ func BenchmarkLRUVsLibrary(b *testing.B) {
 
 // BenchmarkClientHit measures a cache hit through the caching client: key (marshal + SHA-256) and lookup.
 func BenchmarkClientHit(b *testing.B) {
-	c := NewClient(&lessons.FakeChat{}, nil, CacheDeterministic)
+	c := NewClient(&cachingtest.FakeChat{}, nil, CacheDeterministic)
 	seed := 1
 	req := openai.ChatCompletionRequest{
 		Model:    "gpt-4o-mini",

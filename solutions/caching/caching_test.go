@@ -3,7 +3,8 @@ package caching
 import (
 	"testing"
 
-	lessons "github.com/llmperf/workbook/lessons/caching"
+	"github.com/llmperf/workbook/lessons/caching/cachingtest"
 )
 
-func TestCaching(t *testing.T) { lessons.Run(t, Impl()) }
+// TestCaching runs the week's suite on the reference solution.
+func TestCaching(t *testing.T) { cachingtest.Run(t, Impl()) }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	lessons "github.com/llmperf/workbook/lessons/caching"
+	"github.com/llmperf/workbook/lessons/caching/cachingtest"
 	"github.com/llmperf/workbook/solutions/caching"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -39,7 +39,7 @@ func ExampleKey() {
 }
 
 func ExampleClient() {
-	upstream := &lessons.FakeChat{}
+	upstream := &cachingtest.FakeChat{}
 	c := caching.NewClient(upstream, nil, caching.CacheDeterministic)
 	seed := 1
 	req := openai.ChatCompletionRequest{
@@ -73,7 +73,7 @@ func ExampleStore() {
 }
 
 func ExampleEmbeddings() {
-	upstream := &lessons.FakeEmbedder{}
+	upstream := &cachingtest.FakeEmbedder{}
 	e := caching.NewEmbeddings(upstream, openai.SmallEmbedding3, nil)
 	ctx := context.Background()
 	e.Embed(ctx, []string{"crane", "slab"})

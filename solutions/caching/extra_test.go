@@ -9,7 +9,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	lessons "github.com/llmperf/workbook/lessons/caching"
+	"github.com/llmperf/workbook/lessons/caching/cachingtest"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -23,7 +23,7 @@ func request(prompt string) openai.ChatCompletionRequest {
 
 func TestClientSources(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		up := &lessons.FakeChat{Latency: time.Second}
+		up := &cachingtest.FakeChat{Latency: time.Second}
 		c := NewClient(up, nil, CacheDeterministic)
 		var wg sync.WaitGroup
 		for range 10 {
@@ -74,7 +74,7 @@ func TestDiskCacheSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	up := &lessons.FakeChat{}
+	up := &cachingtest.FakeChat{}
 	first, _ := NewClient(up, NewDiskCache[openai.ChatCompletionResponse](s), CacheDeterministic).
 		CreateChatCompletion(context.Background(), request("a"))
 

@@ -7,7 +7,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// Impl connects this package to the week's suite (lessons/caching.Run).
+// Impl connects this package to the week's suite (lessons/caching/cachingtest.Run).
 func Impl() lessons.Impl {
 	return lessons.Impl{
 		NewLRU: func(capacity int) lessons.Cache[string, int] { return NewLRU[string, int](capacity) },

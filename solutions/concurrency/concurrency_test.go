@@ -3,7 +3,8 @@ package concurrency
 import (
 	"testing"
 
-	lessons "github.com/llmperf/workbook/lessons/concurrency"
+	"github.com/llmperf/workbook/lessons/concurrency/concurrencytest"
 )
 
-func TestConcurrency(t *testing.T) { lessons.Run(t, Impl()) }
+// TestConcurrency runs the week's suite on the reference solution.
+func TestConcurrency(t *testing.T) { concurrencytest.Run(t, Impl()) }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	lessons "github.com/llmperf/workbook/lessons/concurrency"
+	"github.com/llmperf/workbook/lessons/concurrency/concurrencytest"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/semaphore"
 )
@@ -26,7 +27,7 @@ func (s weighted) Release()                          { s.w.Release(1) }
 func TestWeightedPassesTheSuite(t *testing.T) {
 	impl := Impl()
 	impl.NewSemaphore = newWeighted
-	lessons.Run(t, impl)
+	concurrencytest.Run(t, impl)
 }
 
 // runChan, runWeighted and runErrgroup run jobs at most k at a time, each their own way.
@@ -69,7 +70,7 @@ func runErrgroup(k int, jobs []func()) {
 
 func TestLibraryVersionsRunEveryJob(t *testing.T) {
 	for name, run := range map[string]func(int, []func()){"chan": runChan, "weighted": runWeighted, "errgroup": runErrgroup} {
-		var g lessons.Gauge
+		var g concurrencytest.Gauge
 		jobs := make([]func(), 200)
 		for i := range jobs {
 			jobs[i] = func() { g.Enter(); g.Leave() }

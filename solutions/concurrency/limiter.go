@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 	openai "github.com/sashabaranov/go-openai"
 	"golang.org/x/time/rate"
 )

@@ -7,8 +7,8 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/llmperf/workbook/lessons/metrics"
-	"github.com/llmperf/workbook/lessons/prices"
+	"github.com/llmperf/workbook/kit/metrics"
+	"github.com/llmperf/workbook/kit/prices"
 	"github.com/llmperf/workbook/solutions/cost"
 )
 
@@ -53,7 +53,7 @@ func calls(n int) []metrics.Call {
 	return cs
 }
 
-// BenchmarkSummary times this package's Tracker.Summary against lessons/metrics (the course's library
+// BenchmarkSummary times this package's Tracker.Summary against kit/metrics (the course's library
 // version) on the same 10,000 calls, alternating them in one loop, and reports the ratio of their times.
 func BenchmarkSummary(b *testing.B) {
 	cs := calls(10_000)

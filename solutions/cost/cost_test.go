@@ -3,7 +3,8 @@ package cost
 import (
 	"testing"
 
-	lessonscost "github.com/llmperf/workbook/lessons/cost"
+	"github.com/llmperf/workbook/lessons/cost/costtest"
 )
 
-func TestCost(t *testing.T) { lessonscost.Run(t, Impl()) }
+// TestCost runs the week's suite on the reference solution.
+func TestCost(t *testing.T) { costtest.Run(t, Impl()) }

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/llmperf/workbook/kit/prices"
+	"github.com/llmperf/workbook/kit/tokens"
 	"github.com/llmperf/workbook/lessons/cost"
-	"github.com/llmperf/workbook/lessons/prices"
-	"github.com/llmperf/workbook/lessons/tokens"
 )
 
 // Request is a chat request to price before it is sent (see lessons/cost).

@@ -8,9 +8,9 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/llmperf/workbook/kit/metrics"
+	"github.com/llmperf/workbook/kit/prices"
 	lessonscost "github.com/llmperf/workbook/lessons/cost"
-	"github.com/llmperf/workbook/lessons/metrics"
-	"github.com/llmperf/workbook/lessons/prices"
 	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/cost"
 )

@@ -8,8 +8,8 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/llmperf/workbook/kit/prices"
 	"github.com/llmperf/workbook/lessons/cost"
-	"github.com/llmperf/workbook/lessons/prices"
 )
 
 // RouterConfig configures a Router (see lessons/cost).

@@ -5,8 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llmperf/workbook/kit/metrics"
 	"github.com/llmperf/workbook/lessons/cost"
-	"github.com/llmperf/workbook/lessons/metrics"
 )
 
 // Change is one measure before and after (see lessons/cost).

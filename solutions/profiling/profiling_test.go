@@ -3,12 +3,8 @@ package profiling
 import (
 	"testing"
 
-	lessonsprofiling "github.com/llmperf/workbook/lessons/profiling"
+	"github.com/llmperf/workbook/lessons/profiling/profilingtest"
 )
 
-// TestProfiling runs the week's suite on this package. No need to edit.
-func TestProfiling(t *testing.T) {
-	impl := Impl()
-	impl.Benchmark = BenchmarkBuildPrompt // written in bench_test.go
-	lessonsprofiling.Run(t, impl)
-}
+// TestProfiling runs week 1's suite on the reference solution and its benchmark (bench_test.go).
+func TestProfiling(t *testing.T) { profilingtest.Run(t, Impl(), BenchmarkBuildPrompt) }

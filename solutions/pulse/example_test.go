@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/llmperf/workbook/lessons/data"
+	"github.com/llmperf/workbook/kit/data"
 	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/pulse"
 )

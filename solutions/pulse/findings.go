@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/chart"
+	"github.com/llmperf/workbook/kit/chart"
 )
 
 // fastModel is the call latency (the naive run's p50) below which the model is taken to cost nothing next to

@@ -13,7 +13,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/data"
+	"github.com/llmperf/workbook/kit/data"
 	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/concurrency"
 	"github.com/llmperf/workbook/solutions/streaming"

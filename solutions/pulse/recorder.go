@@ -5,8 +5,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/metrics"
-	"github.com/llmperf/workbook/lessons/prices"
+	"github.com/llmperf/workbook/kit/metrics"
+	"github.com/llmperf/workbook/kit/prices"
 )
 
 // SampleSize is how many calls a Recorder keeps for percentiles; TimelineSize how many of the first calls it keeps

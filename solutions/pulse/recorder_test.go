@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/metrics"
-	"github.com/llmperf/workbook/lessons/prices"
+	"github.com/llmperf/workbook/kit/metrics"
+	"github.com/llmperf/workbook/kit/prices"
 )
 
 func randomCalls(n int) []metrics.Call {

@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/chart"
-	"github.com/llmperf/workbook/lessons/metrics"
+	"github.com/llmperf/workbook/kit/chart"
+	"github.com/llmperf/workbook/kit/metrics"
 )
 
 // Report sets runs of the same log side by side: usually a naive one (before) and an optimized one (after).

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/metrics"
+	"github.com/llmperf/workbook/kit/metrics"
 )
 
 func TestReportHasEveryRow(t *testing.T) {

@@ -9,9 +9,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/chart"
-	"github.com/llmperf/workbook/lessons/metrics"
-	"github.com/llmperf/workbook/lessons/prices"
+	"github.com/llmperf/workbook/kit/chart"
+	"github.com/llmperf/workbook/kit/metrics"
+	"github.com/llmperf/workbook/kit/prices"
 	"github.com/llmperf/workbook/solutions/streaming"
 	openai "github.com/sashabaranov/go-openai"
 )

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/data"
+	"github.com/llmperf/workbook/kit/data"
 	"github.com/llmperf/workbook/solutions/streaming"
 )
 

@@ -3,8 +3,8 @@ package streaming
 import (
 	"fmt"
 
+	"github.com/llmperf/workbook/kit/tokens"
 	lessons "github.com/llmperf/workbook/lessons/streaming"
-	"github.com/llmperf/workbook/lessons/tokens"
 )
 
 // Chunks cuts text into chunks of at most maxTokens tokens of enc, each sharing its first overlap tokens with

@@ -7,7 +7,7 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 
-	"github.com/llmperf/workbook/lessons/tokens"
+	"github.com/llmperf/workbook/kit/tokens"
 	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/streaming"
 )

@@ -1,0 +1,44 @@
+package data_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/llmperf/workbook/kit/data"
+)
+
+func ExampleSiteLog() {
+	// 1 GiB would stream the same way; memory use does not depend on the size.
+	log := data.SiteLog(64<<10, 1)
+	sc := bufio.NewScanner(log)
+	for i := 0; i < 5 && sc.Scan(); i++ {
+		fmt.Println(strings.SplitN(sc.Text(), ": ", 2)[0])
+	}
+	n, _ := io.Copy(io.Discard, log)
+	fmt.Println(n > 0)
+	// Output:
+	// timestamp
+	// site
+	// crew
+	// event
+	// note
+	// true
+}
+
+func ExampleWorkload() {
+	w := data.Workload(1000, 50, 1.1, 1)
+	seen := map[string]int{}
+	for _, p := range w {
+		seen[p]++
+	}
+	fmt.Println(len(w), "prompts,", len(seen), "distinct")
+	// Output: 1000 prompts, 50 distinct
+}
+
+func ExampleDocument() {
+	d := data.Document(300, 1)
+	fmt.Println(len(strings.Fields(d)), "words in", len(strings.Split(d, "\n\n")), "paragraphs")
+	// Output: 300 words in 5 paragraphs
+}

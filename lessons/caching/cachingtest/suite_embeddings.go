@@ -1,0 +1,121 @@
+package cachingtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/llmperf/workbook/lessons/caching"
+	"github.com/llmperf/workbook/lessons/suite"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// NewEmbeddingsFunc builds an embedding cache, as Impl.NewEmbeddings does.
+type NewEmbeddingsFunc = func(upstream caching.Embedder, model openai.EmbeddingModel, cache caching.Cache[string, []float32]) caching.BatchEmbedder
+
+const testModel = openai.SmallEmbedding3
+
+func smokeEmbeddings(newEmb NewEmbeddingsFunc) {
+	e := newEmb(&FakeEmbedder{}, testModel, &MapCache[string, []float32]{})
+	e.Embed(context.Background(), []string{"a"})
+}
+
+// embedStep embeds inputs and checks the answer and the batch the upstream received (nil: no request).
+func embedStep(e caching.BatchEmbedder, up *FakeEmbedder, inputs, wantSent []string) error {
+	before := len(up.Batches())
+	got, err := e.Embed(context.Background(), inputs)
+	if err != nil {
+		return fmt.Errorf("Embed(%q): %v", inputs, err)
+	}
+	if len(got) != len(inputs) {
+		return fmt.Errorf("Embed(%q) returned %d vectors, want %d", inputs, len(got), len(inputs))
+	}
+	for i, in := range inputs {
+		if !slices.Equal(got[i], FakeVector(testModel, in)) {
+			return fmt.Errorf("Embed(%q): vector %d is not the one for %q: results must be in input order", inputs, i, in)
+		}
+	}
+	batches := up.Batches()[before:]
+	switch {
+	case wantSent == nil && len(batches) != 0:
+		return fmt.Errorf("Embed(%q) of inputs all in cache sent %q upstream, want no request", inputs, batches)
+	case wantSent == nil:
+		return nil
+	case len(batches) != 1:
+		return fmt.Errorf("Embed(%q) sent %d requests upstream, want one batch of the misses %q", inputs, len(batches), wantSent)
+	}
+	sent := slices.Clone(batches[0])
+	slices.Sort(sent)
+	want := slices.Clone(wantSent)
+	slices.Sort(want)
+	if !slices.Equal(sent, want) {
+		return fmt.Errorf("Embed(%q) sent %q upstream, want only the misses, each once: %q", inputs, batches[0], wantSent)
+	}
+	return nil
+}
+
+// EmbeddingChecks are the embeddings exercise's checks.
+func EmbeddingChecks(newEmb NewEmbeddingsFunc) []suite.Check {
+	fresh := func(up *FakeEmbedder) caching.BatchEmbedder {
+		return newEmb(up, testModel, &MapCache[string, []float32]{})
+	}
+	return []suite.Check{
+		{Name: "only misses are sent", Run: func(*testing.T) error {
+			up := &FakeEmbedder{}
+			e := fresh(up)
+			steps := []struct{ inputs, sent []string }{
+				{[]string{"crane", "rebar", "slab"}, []string{"crane", "rebar", "slab"}},
+				{[]string{"rebar", "pump", "crane", "scaffold"}, []string{"pump", "scaffold"}},
+				{[]string{"slab", "pump"}, nil},
+			}
+			for _, s := range steps {
+				if err := embedStep(e, up, s.inputs, s.sent); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{Name: "duplicates in a batch are sent once", Run: func(*testing.T) error {
+			up := &FakeEmbedder{}
+			return embedStep(fresh(up), up, []string{"x", "y", "x", "x", "y"}, []string{"x", "y"})
+		}},
+		{Name: "an empty batch sends nothing", Run: func(*testing.T) error {
+			up := &FakeEmbedder{}
+			got, err := fresh(up).Embed(context.Background(), nil)
+			if err != nil || len(got) != 0 || len(up.Batches()) != 0 {
+				return fmt.Errorf("Embed(nil) = (%d vectors, %v) after %d requests, want (0, nil) and no request",
+					len(got), err, len(up.Batches()))
+			}
+			return nil
+		}},
+		{Name: "answers matched by index", Run: func(*testing.T) error {
+			up := &FakeEmbedder{Shuffle: true}
+			return embedStep(fresh(up), up, []string{"p", "q", "r"}, []string{"p", "q", "r"})
+		}},
+		{Name: "a short answer is an error", Run: func(*testing.T) error {
+			up := &FakeEmbedder{Short: true}
+			got, err := fresh(up).Embed(context.Background(), []string{"p", "q", "r"})
+			if err == nil {
+				return fmt.Errorf("upstream answered 2 of 3 inputs and Embed returned %d vectors and no error", len(got))
+			}
+			return nil
+		}},
+		{Name: "the model is part of the key", Run: func(*testing.T) error {
+			up := &FakeEmbedder{}
+			shared := &MapCache[string, []float32]{}
+			newEmb(up, openai.LargeEmbedding3, shared).Embed(context.Background(), []string{"crane"})
+			return embedStep(newEmb(up, testModel, shared), up, []string{"crane"}, []string{"crane"})
+		}},
+		{Name: "errors are returned and not cached", Run: func(*testing.T) error {
+			up := &FakeEmbedder{}
+			e := fresh(up)
+			up.FailNext(1)
+			if _, err := e.Embed(context.Background(), []string{"a", "b"}); !errors.Is(err, ErrFake) {
+				return fmt.Errorf("the upstream failed and Embed returned %v, want that error (wrapped is fine)", err)
+			}
+			return embedStep(e, up, []string{"a", "b"}, []string{"a", "b"})
+		}},
+	}
+}
