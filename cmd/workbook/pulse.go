@@ -17,9 +17,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmperf/workbook/lessons/data"
+	"github.com/llmperf/workbook/kit/data"
+	"github.com/llmperf/workbook/kit/progress"
 	"github.com/llmperf/workbook/lessons/llm"
-	"github.com/llmperf/workbook/lessons/progress"
 	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/concurrency"
 	"github.com/llmperf/workbook/solutions/pulse"
@@ -61,6 +61,7 @@ type pulseFlags struct {
 	attempts                                           int
 	ttft, interToken                                   time.Duration
 	jitter, faultRate                                  float64
+	env                                                llm.Settings // the provider settings from the environment
 	seed                                               int64
 	asJSON, isolate, quiet                             bool
 	set                                                map[string]bool // flags given on the command line
@@ -105,6 +106,11 @@ func parsePulseFlags(args []string, stderr io.Writer) (*pulseFlags, error) {
 
 func (f *pulseFlags) check() error {
 	bad := func(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+	env, err := llm.Env()
+	if err != nil {
+		return bad("%v", err)
+	}
+	f.env = env
 	switch {
 	case f.in == "":
 		return bad("-in is required: the log to summarize (or -generate SIZE -in FILE to write one first)")
@@ -114,7 +120,7 @@ func (f *pulseFlags) check() error {
 		return bad("-mode none does nothing without -generate")
 	case f.upstream != "auto" && f.upstream != "mock" && f.upstream != "instant" && f.upstream != "env":
 		return bad("-upstream is %q; want auto, mock, instant or env", f.upstream)
-	case f.upstream == "env" && os.Getenv("OPENAI_API_KEY") == "":
+	case f.upstream == "env" && !f.env.Real():
 		return bad("-upstream env needs OPENAI_API_KEY set (and optionally OPENAI_BASE_URL, OPENAI_MODEL)")
 	case f.workers < 1:
 		return bad("-workers is %d; it must be at least 1", f.workers)
@@ -140,7 +146,7 @@ func (f *pulseFlags) check() error {
 	auto := f.upstream == "auto"
 	if auto {
 		f.upstream = "mock"
-		if os.Getenv("OPENAI_API_KEY") != "" {
+		if f.env.Real() {
 			f.upstream = "env"
 		}
 	}
@@ -295,7 +301,7 @@ func (f *pulseFlags) notes(runs []pulse.Result) []string {
 	case "env":
 		model = fmt.Sprintf("%s, %s (OPENAI_API_KEY is set): the provider's own latency, limits and faults; "+
 			"usage as it reports it; optimized keeps under rpm %d, tpm %d", runs[0].Upstream,
-			cmp.Or(os.Getenv("OPENAI_MODEL"), llm.DefaultModel), f.rpm, f.tpm)
+			f.env.Model, f.rpm, f.tpm)
 	case "mock":
 		model = fmt.Sprintf("mock: ttft %v, %v per further token, jitter ±%.0f%%, rpm %d, tpm %d, fault rate %g (%s)",
 			f.ttft, f.interToken, 100*f.jitter, f.rpm, f.tpm, f.faultRate, f.faults)

@@ -1,9 +1,7 @@
 package llm
 
 import (
-	"cmp"
 	"net/url"
-	"os"
 	"time"
 
 	"github.com/llmperf/workbook/mock"
@@ -43,31 +41,32 @@ func DefaultMockConfig() mock.Config {
 	}
 }
 
-// New returns a client for the provider the environment selects (see the package comment). It fails only
-// when OPENAI_BASE_URL is set but is not an http(s) URL.
+// New returns a client for the provider the environment selects (see the package comment and Env). It fails
+// only when OPENAI_BASE_URL is set but is not an http(s) URL.
 func New() (*Client, error) {
-	model := cmp.Or(os.Getenv("OPENAI_MODEL"), DefaultModel)
-	key := os.Getenv("OPENAI_API_KEY")
-	if key == "" {
+	s, err := Env()
+	if err != nil {
+		return nil, err
+	}
+	return NewWith(s), nil
+}
+
+// NewWith returns a client for the provider s names: the in-process mock with DefaultMockConfig when s has no
+// key, the real provider otherwise.
+func NewWith(s Settings) *Client {
+	if !s.Real() {
 		c := NewMock(DefaultMockConfig())
-		c.Model = model
-		return c, nil
+		c.Model = s.Model
+		return c
 	}
-	cfg := openai.DefaultConfig(key)
-	if base := os.Getenv("OPENAI_BASE_URL"); base != "" {
-		u, err := url.Parse(base)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, &Error{Op: "OPENAI_BASE_URL", Msg: "must be an http(s) URL such as https://api.openai.com/v1"}
-		}
-		cfg.BaseURL = base
-	}
+	cfg := s.Config(nil)
 	return &Client{
 		Client:   openai.NewClientWithConfig(cfg),
 		Provider: "openai",
-		Model:    model,
+		Model:    s.Model,
 		baseURL:  displayURL(cfg.BaseURL),
-		key:      key,
-	}, nil
+		key:      s.Key,
+	}
 }
 
 // NewMock returns a client of a new in-process mock server configured by cfg, whatever the environment says.

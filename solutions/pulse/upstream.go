@@ -2,10 +2,9 @@ package pulse
 
 import (
 	"net/http"
-	"os"
 
+	"github.com/llmperf/workbook/kit/tokens"
 	"github.com/llmperf/workbook/lessons/llm"
-	"github.com/llmperf/workbook/lessons/tokens"
 	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/concurrency"
 	openai "github.com/sashabaranov/go-openai"
@@ -43,21 +42,18 @@ func NewInstant() Upstream {
 // in-process mock with llm.DefaultMockConfig. Its Name is the llm.Client's String, which never shows the key.
 // A bad OPENAI_BASE_URL is an error.
 func NewFromEnv() (Upstream, error) {
-	c, err := llm.New()
+	s, err := llm.Env()
 	if err != nil {
 		return Upstream{}, err
 	}
+	c := llm.NewWith(s)
 	if c.Mock != nil {
 		up := mockUpstream(c.Mock)
 		up.Model = c.Model
 		return up, nil
 	}
-	// The same settings as c (llm.New has checked them), with a transport that lets Retry see retry-after.
-	cfg := openai.DefaultConfig(os.Getenv("OPENAI_API_KEY"))
-	if base := os.Getenv("OPENAI_BASE_URL"); base != "" {
-		cfg.BaseURL = base
-	}
-	cfg.HTTPClient = &http.Client{Transport: &concurrency.Transport{Base: http.DefaultTransport}}
+	// The same settings as c, with a transport that lets Retry see retry-after.
+	cfg := s.Config(&concurrency.Transport{Base: http.DefaultTransport})
 	return Upstream{Name: c.String(), Model: c.Model, Client: openai.NewClientWithConfig(cfg)}, nil
 }
 
