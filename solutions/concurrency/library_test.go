@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/llmperf/workbook/lessons/concurrency"
 	lessons "github.com/llmperf/workbook/lessons/concurrency"
 	"github.com/llmperf/workbook/lessons/concurrency/concurrencytest"
 	"golang.org/x/sync/errgroup"
@@ -70,7 +71,7 @@ func runErrgroup(k int, jobs []func()) {
 
 func TestLibraryVersionsRunEveryJob(t *testing.T) {
 	for name, run := range map[string]func(int, []func()){"chan": runChan, "weighted": runWeighted, "errgroup": runErrgroup} {
-		var g concurrencytest.Gauge
+		var g concurrency.Gauge
 		jobs := make([]func(), 200)
 		for i := range jobs {
 			jobs[i] = func() { g.Enter(); g.Leave() }

@@ -15,7 +15,7 @@ import (
 type BatchFunc = func(ctx context.Context, k int, mode concurrency.Mode, jobs []func(context.Context) (string, error)) ([]concurrency.Result[string], error)
 
 // sleepJob waits d (or until ctx ends, returning its error) and answers "job i".
-func sleepJob(i int, d time.Duration, g *Gauge) func(context.Context) (string, error) {
+func sleepJob(i int, d time.Duration, g *concurrency.Gauge) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
 		g.Enter()
 		defer g.Leave()
@@ -30,7 +30,7 @@ func sleepJob(i int, d time.Duration, g *Gauge) func(context.Context) (string, e
 
 func testBatch(t *testing.T, batch BatchFunc) {
 	// The first call, in the test's goroutine, so an unfinished stub stops here with its hint.
-	var g0 Gauge
+	var g0 concurrency.Gauge
 	got, err := batch(context.Background(), 2, concurrency.FirstError, []func(context.Context) (string, error){
 		sleepJob(0, 0, &g0), sleepJob(1, 0, &g0), sleepJob(2, 0, &g0)})
 	if err != nil || len(got) != 3 || got[0].Value != "job 0" || got[2].Value != "job 2" {
@@ -40,7 +40,7 @@ func testBatch(t *testing.T, batch BatchFunc) {
 
 	t.Run("bad input", func(t *testing.T) {
 		for _, k := range []int{0, -1} {
-			var g Gauge
+			var g concurrency.Gauge
 			_, err := batch(context.Background(), k, concurrency.CollectAll, []func(context.Context) (string, error){sleepJob(0, 0, &g)})
 			if err == nil {
 				t.Errorf("k = %d: no error; a limit below 1 can never run anything and must say so", k)
@@ -62,7 +62,7 @@ func testBatch(t *testing.T, batch BatchFunc) {
 			for _, mode := range []concurrency.Mode{concurrency.FirstError, concurrency.CollectAll} {
 				suite.Bubble(t, func(t *testing.T) {
 					const lat = 100 * time.Millisecond
-					var g Gauge
+					var g concurrency.Gauge
 					jobs := make([]func(context.Context) (string, error), tc.n)
 					for i := range jobs {
 						jobs[i] = sleepJob(i, lat, &g)
@@ -89,7 +89,7 @@ func testBatch(t *testing.T, batch BatchFunc) {
 	t.Run("order when later jobs finish first", func(t *testing.T) {
 		suite.Bubble(t, func(t *testing.T) {
 			const n = 12
-			var g Gauge
+			var g concurrency.Gauge
 			jobs := make([]func(context.Context) (string, error), n)
 			for i := range jobs {
 				jobs[i] = sleepJob(i, time.Duration(n-i)*time.Second, &g) // the last job is the quickest
@@ -105,8 +105,8 @@ func testBatch(t *testing.T, batch BatchFunc) {
 	t.Run("first error cancels the rest", func(t *testing.T) {
 		suite.Bubble(t, func(t *testing.T) {
 			boom := errors.New("boom")
-			var g Gauge
-			var cancelled Gauge
+			var g concurrency.Gauge
+			var cancelled concurrency.Gauge
 			const n, k = 20, 4
 			jobs := make([]func(context.Context) (string, error), n)
 			for i := range jobs {
@@ -152,7 +152,7 @@ func testBatch(t *testing.T, batch BatchFunc) {
 		suite.Bubble(t, func(t *testing.T) {
 			const n = 10
 			errs := make([]error, n)
-			var g Gauge
+			var g concurrency.Gauge
 			jobs := make([]func(context.Context) (string, error), n)
 			for i := range jobs {
 				if i%3 == 1 {
@@ -192,7 +192,7 @@ func testBatch(t *testing.T, batch BatchFunc) {
 	t.Run("cancelled batch loses nothing", func(t *testing.T) {
 		suite.Bubble(t, func(t *testing.T) {
 			const n, k = 10, 2
-			var g Gauge
+			var g concurrency.Gauge
 			jobs := make([]func(context.Context) (string, error), n)
 			for i := range jobs {
 				jobs[i] = sleepJob(i, 100*time.Millisecond, &g)

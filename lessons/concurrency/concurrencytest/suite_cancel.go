@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmperf/workbook/lessons/concurrency"
 	"github.com/llmperf/workbook/lessons/suite"
 )
 
@@ -20,7 +21,7 @@ const windDown = 10 * time.Millisecond
 
 // tracked is a set of fake calls that record starts, cancellations and how many are running.
 type tracked struct {
-	running, cancelled Gauge
+	running, cancelled concurrency.Gauge
 	mu                 sync.Mutex
 	startedAt          []time.Duration // by call, -1 if never started
 	t0                 time.Time

@@ -36,7 +36,7 @@ func testSemaphore(t *testing.T, newSem func(n int) concurrency.Semaphore) {
 			suite.Bubble(t, func(t *testing.T) {
 				const jobs, hold = 20, time.Second
 				s := newSem(n)
-				var g Gauge
+				var g concurrency.Gauge
 				var wg sync.WaitGroup
 				start := time.Now()
 				for range jobs {

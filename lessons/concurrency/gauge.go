@@ -1,4 +1,4 @@
-package concurrencytest
+package concurrency
 
 import (
 	"sync"
