@@ -1,0 +1,258 @@
+package pulse
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"runtime/metrics"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/pprof/profile"
+	"github.com/llmperf/workbook/lessons/profiling"
+)
+
+// The categories of a run's CPU profile, in the order a sample is tested against them: a sample goes to the
+// first category one of whose functions is anywhere on its stack, and to CatOther if none is.
+const (
+	CatGC       = "GC"                 // the collector: marking (background and assists), sweeping, write barriers
+	CatUpstream = "upstream (model)"   // the model's side: Instant, or the in-process mock and its tokenizer
+	CatKey      = "cache key"          // caching.Key: hashing the request
+	CatSched    = "scheduling"         // goroutines: switching, channels, locks, starting them, growing stacks
+	CatJSON     = "JSON encode/decode" // encoding/json: requests marshalled, answers and stream chunks decoded
+	CatStream   = "stream parsing"     // go-openai's SSE reader: lines, prefixes (regexps), buffers
+	CatHTTP     = "HTTP client"        // net/http and go-openai building requests and reading responses
+	CatRead     = "reading the log"    // the file read and split into records
+	CatOther    = "other"              // the rest: the program's own work, the pipeline, the recorder, …
+	catPrefix   = "github.com/llmperf/workbook/"
+	openaiPkg   = "github.com/sashabaranov/go-openai"
+	profileRate = 100 // samples a second: runtime/pprof's rate
+)
+
+// Categories is every category, in test order.
+var Categories = []string{CatGC, CatUpstream, CatKey, CatSched, CatJSON, CatStream, CatHTTP, CatRead, CatOther}
+
+// categoryFuncs lists, per category, prefixes of the function names that put a sample in it.
+var categoryFuncs = map[string][]string{
+	CatGC: {"runtime.gc", "gcWriteBarrier", "runtime.wbBuf", "runtime.bgsweep", "runtime.bgscavenge",
+		"runtime.sweepone", "runtime.(*sweepLocked)", "runtime.markroot", "runtime.scanobject", "runtime.scanstack",
+		"runtime.(*mheap).reclaim", "runtime.deductSweepCredit", "runtime.(*gcWork)", "runtime.greyobject",
+		"runtime.(*gcControllerState)", "runtime.stopTheWorld", "runtime.startTheWorld"},
+	CatUpstream: {catPrefix + "solutions/pulse.Instant.", catPrefix + "mock."},
+	CatKey:      {catPrefix + "solutions/caching.Key", catPrefix + "solutions/caching.(*LRU"},
+	CatSched: {"runtime.mcall", "runtime.park_m", "runtime.schedule", "runtime.findRunnable", "runtime.goschedImpl",
+		"runtime.gopreempt_m", "runtime.newproc", "runtime.goexit0", "runtime.newstack", "runtime.morestack",
+		"runtime.copystack", "runtime.chansend", "runtime.chanrecv", "runtime.selectgo", "runtime.goready",
+		"runtime.ready", "runtime.wakep", "runtime.startm", "runtime.stopm", "runtime.sysmon", "runtime.semacquire",
+		"runtime.semrelease", "sync.(*Mutex).lockSlow", "sync.(*Mutex).unlockSlow", "runtime.notesleep",
+		"runtime.notewakeup", "runtime.mstart", "runtime.gopark", "runtime.netpoll", "context.(*cancelCtx).propagateCancel",
+		"runtime.closechan", "runtime.lock2", "runtime.unlock2"},
+	CatJSON:   {"encoding/json."},
+	CatStream: {openaiPkg + ".(*streamReader", "bufio.NewReader"},
+	CatHTTP:   {"net/http.", "net/textproto.", "net/url.", openaiPkg + ".(*Client).", openaiPkg + "/internal.(*HTTPRequestBuilder)", catPrefix + "solutions/concurrency.(*Transport)"},
+	CatRead:   {catPrefix + "solutions/streaming.Records", "os.(*File).Read", "io.ReadAll", catPrefix + "solutions/pulse.splitRecords"},
+}
+
+// CPUShare is one category's part of a CPU profile.
+type CPUShare struct {
+	Category string        `json:"category"`
+	CPU      time.Duration `json:"cpu_ns"` // sampled CPU time in the category
+	Share    float64       `json:"share"`  // of the profile's total, 0 to 1
+	Top      string        `json:"top"`    // the function with the most samples of its own in the category
+}
+
+// CPUProfile is a run's CPU profile, grouped into Categories.
+type CPUProfile struct {
+	Total   time.Duration `json:"total_ns"` // CPU time sampled: every thread's, GC and the model's included
+	Samples int64         `json:"samples"`
+	Shares  []CPUShare    `json:"shares"` // one per category, in Categories order
+}
+
+// Share returns the category's share, or the zero CPUShare if the profile has none.
+func (p *CPUProfile) Share(category string) CPUShare {
+	if p != nil {
+		for _, s := range p.Shares {
+			if s.Category == category {
+				return s
+			}
+		}
+	}
+	return CPUShare{Category: category}
+}
+
+// Largest returns the n categories with the most CPU, largest first, CatOther last whatever its size.
+func (p *CPUProfile) Largest(n int) []CPUShare {
+	if p == nil {
+		return nil
+	}
+	var out []CPUShare
+	for _, s := range p.Shares {
+		if s.Category != CatOther && s.CPU > 0 {
+			out = append(out, s)
+		}
+	}
+	for i := 1; i < len(out); i++ { // a handful: insertion sort keeps ties in category order
+		for j := i; j > 0 && out[j].CPU > out[j-1].CPU; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out[:min(n, len(out))]
+}
+
+// Categorize groups the CPU samples of p into Categories.
+func Categorize(p *profile.Profile) (*CPUProfile, error) {
+	idx := -1
+	for i, st := range p.SampleType {
+		if st.Type == "cpu" {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return nil, fmt.Errorf("pulse: the profile has no cpu samples")
+	}
+	cpu := map[string]int64{}
+	flat := map[string]map[string]int64{} // category → leaf function → CPU
+	out := &CPUProfile{}
+	var names []string
+	for _, s := range p.Sample {
+		v := s.Value[idx]
+		names = names[:0]
+		for _, loc := range s.Location { // leaf first
+			for _, line := range loc.Line { // inlined calls first
+				if line.Function != nil {
+					names = append(names, line.Function.Name)
+				}
+			}
+		}
+		cat := CategoryOf(names)
+		cpu[cat] += v
+		out.Total += time.Duration(v)
+		out.Samples++
+		if len(names) > 0 {
+			if flat[cat] == nil {
+				flat[cat] = map[string]int64{}
+			}
+			flat[cat][names[0]] += v
+		}
+	}
+	for _, c := range Categories {
+		s := CPUShare{Category: c, CPU: time.Duration(cpu[c])}
+		if out.Total > 0 {
+			s.Share = float64(s.CPU) / float64(out.Total)
+		}
+		var best int64
+		for fn, v := range flat[c] {
+			if v > best || v == best && fn < s.Top {
+				s.Top, best = fn, v
+			}
+		}
+		out.Shares = append(out.Shares, s)
+	}
+	return out, nil
+}
+
+func CategoryOf(stack []string) string {
+	for _, c := range Categories[:len(Categories)-1] {
+		for _, fn := range stack {
+			for _, prefix := range categoryFuncs[c] {
+				if strings.HasPrefix(fn, prefix) {
+					return c
+				}
+			}
+		}
+	}
+	return CatOther
+}
+
+// cpuProfiler takes a CPU profile of a run with runtime/pprof.
+type cpuProfiler struct {
+	buf bytes.Buffer
+	to  io.Writer
+}
+
+// startCPUProfile starts profiling; the error says why it could not (a profile already running, say).
+func startCPUProfile(to io.Writer) (*cpuProfiler, error) {
+	p := &cpuProfiler{to: to}
+	if err := pprof.StartCPUProfile(&p.buf); err != nil {
+		return nil, fmt.Errorf("pulse: no CPU profile of this run: %w", err)
+	}
+	return p, nil
+}
+
+// stop ends the profile, writes it to the caller's writer if any, and groups it.
+func (p *cpuProfiler) stop() (*CPUProfile, error) {
+	pprof.StopCPUProfile()
+	if p.to != nil {
+		if _, err := p.to.Write(p.buf.Bytes()); err != nil {
+			return nil, fmt.Errorf("pulse: writing the CPU profile: %w", err)
+		}
+	}
+	prof, err := profile.Parse(&p.buf)
+	if err != nil {
+		return nil, fmt.Errorf("pulse: reading the CPU profile: %w", err)
+	}
+	return Categorize(prof)
+}
+
+// Counters are what the Go runtime counted during a run (runtime/metrics), and the process's CPU time.
+type Counters struct {
+	CPU       time.Duration `json:"cpu_ns"`        // user + system CPU time of the process (getrusage)
+	GCCycles  uint64        `json:"gc_cycles"`     // garbage collections completed
+	GCCPU     time.Duration `json:"gc_cpu_ns"`     // the runtime's estimate of CPU spent collecting
+	Allocated uint64        `json:"alloc_bytes"`   // bytes allocated on the heap
+	Objects   uint64        `json:"alloc_objects"` // heap objects allocated
+	HeapGoal  uint64        `json:"heap_goal"`     // the collector's heap goal when the run ended
+	LiveHeap  uint64        `json:"live_heap"`     // heap bytes marked live by the last collection
+	GOGC      int64         `json:"gogc"`          // the GOGC in effect (-1: off)
+	MemLimit  int64         `json:"memlimit"`      // the GOMEMLIMIT in effect (math.MaxInt64: none)
+}
+
+var counterNames = []string{"/gc/cycles/total:gc-cycles", "/cpu/classes/gc/total:cpu-seconds",
+	"/gc/heap/allocs:bytes", "/gc/heap/allocs:objects", "/gc/heap/goal:bytes", "/gc/heap/live:bytes",
+	"/gc/gogc:percent", "/gc/gomemlimit:bytes"}
+
+func readCounters() Counters {
+	s := make([]metrics.Sample, len(counterNames))
+	for i, n := range counterNames {
+		s[i].Name = n
+	}
+	metrics.Read(s)
+	u := func(i int) uint64 {
+		if s[i].Value.Kind() == metrics.KindUint64 {
+			return s[i].Value.Uint64()
+		}
+		return 0
+	}
+	c := Counters{CPU: profiling.CPUTime(), GCCycles: u(0), Allocated: u(2), Objects: u(3), HeapGoal: u(4),
+		LiveHeap: u(5), GOGC: int64(u(6)), MemLimit: int64(u(7))}
+	if s[1].Value.Kind() == metrics.KindFloat64 {
+		c.GCCPU = time.Duration(s[1].Value.Float64() * float64(time.Second))
+	}
+	return c
+}
+
+// since is the counters of the work between start and c: totals as differences, settings and gauges as of c.
+func (c Counters) since(start Counters) Counters {
+	c.CPU -= start.CPU
+	c.GCCycles -= start.GCCycles
+	c.GCCPU -= start.GCCPU
+	c.Allocated -= start.Allocated
+	c.Objects -= start.Objects
+	return c
+}
+
+// Settings describes the collector's settings as GOGC and GOMEMLIMIT would: "GOGC=100", "GOGC=off
+// GOMEMLIMIT=24MiB".
+func (c Counters) Settings() string {
+	s := "GOGC=" + strconv.FormatInt(c.GOGC, 10)
+	if c.GOGC < 0 {
+		s = "GOGC=off"
+	}
+	if c.MemLimit > 0 && c.MemLimit < math.MaxInt64 {
+		s += " GOMEMLIMIT=" + strconv.FormatFloat(float64(c.MemLimit)/(1<<20), 'f', -1, 64) + "MiB"
+	}
+	return s
+}
