@@ -39,7 +39,7 @@ func (r Report) Findings() []string {
 		} else {
 			speed = "was " + speed
 		}
-		line := fmt.Sprintf("Wall time: the %s run %s (%v against %v; %.1f MB/s of log against %.1f).", a.Mode, speed,
+		line := fmt.Sprintf("Wall time: the %s run %s (%v against %v; %.3g MB/s of log against %.3g).", a.Mode, speed,
 			round(a.Wall), round(b.Wall), a.MBps(), b.MBps())
 		if ia, ib := a.InFlight(), b.InFlight(); ia > 0 && ib > 0 {
 			line += fmt.Sprintf(" Its calls took p50 %v (%s: %v), and %.1f were in flight on average (the sum of call "+
@@ -84,9 +84,10 @@ func (r Report) Findings() []string {
 	if ga, gb := a.Counters, b.Counters; ga.GCCycles > 0 || gb.GCCycles > 0 {
 		line := fmt.Sprintf("Garbage collection: %d cycles in the %s run (one per %.1f MiB allocated), %d in the %s run "+
 			"(one per %.1f MiB);", ga.GCCycles, a.Mode, perCycle(ga), gb.GCCycles, b.Mode, perCycle(gb))
-		if ga.CPU > 0 && gb.CPU > 0 {
-			line += fmt.Sprintf(" the runtime puts the collector's CPU at %.0f%% of the %s run's CPU and %.0f%% of the %s run's;",
-				100*ga.GCCPU.Seconds()/ga.CPU.Seconds(), a.Mode, 100*gb.GCCPU.Seconds()/gb.CPU.Seconds(), b.Mode)
+		if a.CPU != nil && b.CPU != nil && a.CPU.Total > 0 && b.CPU.Total > 0 {
+			line += fmt.Sprintf(" the profiles put the collector at %.0f%% of the %s run's CPU (%.1f s) and %.0f%% of the %s run's (%.1f s);",
+				100*a.CPU.Share(CatGC).Share, a.Mode, a.CPU.Share(CatGC).CPU.Seconds(), 100*b.CPU.Share(CatGC).Share,
+				b.Mode, b.CPU.Share(CatGC).CPU.Seconds())
 		}
 		line += fmt.Sprintf(" at the end the live heap was %s against %s and the heap goal (set from the live heap by "+
 			"GOGC, capped by GOMEMLIMIT) %s against %s; settings %s against %s.", mib(ga.LiveHeap), mib(gb.LiveHeap),

@@ -131,11 +131,11 @@ func Categorize(p *profile.Profile) (*CPUProfile, error) {
 		cpu[cat] += v
 		out.Total += time.Duration(v)
 		out.Samples++
-		if len(names) > 0 {
+		if leaf := leafOf(names); leaf != "" {
 			if flat[cat] == nil {
 				flat[cat] = map[string]int64{}
 			}
-			flat[cat][names[0]] += v
+			flat[cat][leaf] += v
 		}
 	}
 	for _, c := range Categories {
@@ -154,6 +154,18 @@ func Categorize(p *profile.Profile) (*CPUProfile, error) {
 	return out, nil
 }
 
+// leafOf is the function a sample was in, skipping runtime.asyncPreempt: a sample can land in the call the
+// runtime injects to preempt a goroutine, and the function it interrupted is the one that was running.
+func leafOf(stack []string) string {
+	for _, fn := range stack {
+		if fn != "runtime.asyncPreempt" {
+			return fn
+		}
+	}
+	return ""
+}
+
+// CategoryOf is the category of a sample whose stack has these functions, leaf first.
 func CategoryOf(stack []string) string {
 	for _, c := range Categories[:len(Categories)-1] {
 		for _, fn := range stack {
@@ -201,7 +213,7 @@ func (p *cpuProfiler) stop() (*CPUProfile, error) {
 type Counters struct {
 	CPU       time.Duration `json:"cpu_ns"`        // user + system CPU time of the process (getrusage)
 	GCCycles  uint64        `json:"gc_cycles"`     // garbage collections completed
-	GCCPU     time.Duration `json:"gc_cpu_ns"`     // the runtime's estimate of CPU spent collecting
+	GCCPU     time.Duration `json:"gc_cpu_ns"`     // the runtime's estimate of CPU spent collecting (from wall time: a busy machine inflates it)
 	Allocated uint64        `json:"alloc_bytes"`   // bytes allocated on the heap
 	Objects   uint64        `json:"alloc_objects"` // heap objects allocated
 	HeapGoal  uint64        `json:"heap_goal"`     // the collector's heap goal when the run ended
@@ -252,7 +264,11 @@ func (c Counters) Settings() string {
 		s = "GOGC=off"
 	}
 	if c.MemLimit > 0 && c.MemLimit < math.MaxInt64 {
-		s += " GOMEMLIMIT=" + strconv.FormatFloat(float64(c.MemLimit)/(1<<20), 'f', -1, 64) + "MiB"
+		digits := 1
+		if c.MemLimit%(1<<20) == 0 {
+			digits = 0
+		}
+		s += " GOMEMLIMIT=" + strconv.FormatFloat(float64(c.MemLimit)/(1<<20), 'f', digits, 64) + "MiB"
 	}
 	return s
 }

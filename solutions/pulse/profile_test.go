@@ -43,7 +43,7 @@ func TestCategorize(t *testing.T) {
 		"key":       {"crypto/sha256.block", wb + "solutions/caching.Key", wb + "solutions/caching.(*Client).Complete"},
 		"lru":       {"runtime.mapaccess1_faststr", wb + "solutions/caching.(*LRU[go.shape.string]).Get"},
 		"stack":     {"runtime.copystack", "runtime.newstack", "runtime.morestack", "encoding/json.(*encodeState).marshal"},
-		"json":      {"encoding/json.checkValid", "encoding/json.Unmarshal", "github.com/sashabaranov/go-openai.(*Client).sendRequest"},
+		"json":      {"runtime.asyncPreempt", "encoding/json.checkValid", "encoding/json.Unmarshal", "github.com/sashabaranov/go-openai.(*Client).sendRequest"},
 		"sse":       {"regexp.(*Regexp).doExecute", "github.com/sashabaranov/go-openai.(*streamReader[x]).processLines"},
 		"http":      {"net/http.Header.Clone", "net/http.(*Client).do"},
 		"read":      {"syscall.read", "os.(*File).Read", "bufio.(*Reader).ReadSlice", wb + "solutions/streaming.Records.func1"},
@@ -73,6 +73,9 @@ func TestCategorize(t *testing.T) {
 	}
 	if top := cp.Share(CatUpstream).Top; top != "encoding/json.(*decodeState).object" {
 		t.Errorf("upstream's top function %q", top)
+	}
+	if top := cp.Share(CatJSON).Top; top != "encoding/json.checkValid" { // not the preemption it was interrupted by
+		t.Errorf("JSON's top function %q", top)
 	}
 	var largest []string
 	for _, s := range cp.Largest(3) {
@@ -123,7 +126,7 @@ func TestCountersSettings(t *testing.T) {
 	}{
 		{Counters{GOGC: 100, MemLimit: math.MaxInt64}, "GOGC=100"},
 		{Counters{GOGC: -1, MemLimit: 24 << 20}, "GOGC=off GOMEMLIMIT=24MiB"},
-		{Counters{GOGC: 400, MemLimit: 3 << 19}, "GOGC=400 GOMEMLIMIT=1.5MiB"},
+		{Counters{GOGC: 400, MemLimit: 3 << 19}, "GOGC=400 GOMEMLIMIT=1.5MiB"}, {Counters{GOGC: -1, MemLimit: 43<<20 + 12345}, "GOGC=off GOMEMLIMIT=43.0MiB"},
 	} {
 		if got := tc.c.Settings(); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.c, got, tc.want)

@@ -69,7 +69,7 @@ func (r Report) Rows() (headers []string, rows [][]string) {
 		rows = append(rows, row)
 	}
 	add("wall time (whole run)", func(x Result) string { return x.Wall.Round(time.Millisecond).String() })
-	add("log read (MB/s)", func(x Result) string { return fmt.Sprintf("%.1f MB/s", x.MBps()) })
+	add("log read (MB/s)", func(x Result) string { return fmt.Sprintf("%.3g MB/s", x.MBps()) })
 	add("CPU time (user + system)", func(x Result) string {
 		return fmt.Sprintf("%.1f s (%.1f cores busy)", x.Counters.CPU.Seconds(), x.Cores())
 	})
