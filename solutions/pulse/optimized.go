@@ -58,7 +58,11 @@ func optimized(ctx context.Context, up Upstream, r io.Reader, opt Options, res *
 		start := time.Now()
 		// The caller ends every call when the run does (s.run), so the cache may be given a context that never
 		// ends early: then it makes the call on this goroutine instead of starting one per call.
-		resp, src, err := cache.Complete(withTTFT(context.WithoutCancel(ctx), &ttft), opt.request(prompt))
+		cctx := context.WithoutCancel(ctx)
+		if opt.Stream {
+			cctx = withTTFT(cctx, &ttft)
+		}
+		resp, src, err := cache.Complete(cctx, opt.request(prompt))
 		var c metrics.Call
 		switch {
 		case err != nil:

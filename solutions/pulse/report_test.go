@@ -16,6 +16,10 @@ func TestReportHasEveryRow(t *testing.T) {
 	log := siteLog(t, 12<<10)
 	n, _ := runCollect(t, ModeNaive, NewInstant(), log, Options{})
 	o, _ := runCollect(t, ModeOptimized, NewInstant(), log, Options{})
+	// A run this short may not last one profile sample: give the runs profiles and collections to report.
+	n.CPU = profileOf(map[string]float64{CatJSON: 0.02, CatUpstream: 0.01, CatGC: 0.005})
+	o.CPU = profileOf(map[string]float64{CatJSON: 0.01, CatUpstream: 0.01, CatGC: 0.004, CatKey: 0.001})
+	n.Counters.GCCycles, o.Counters.GCCycles = 1, 2
 	rep := Report{Title: "test log", Notes: []string{"note one"}, Runs: []Result{n, o}}
 	text := rep.Text()
 	headers, rows := rep.Rows()
@@ -29,7 +33,8 @@ func TestReportHasEveryRow(t *testing.T) {
 	}
 	for _, want := range []string{"wall time", "model requests", "prompt tokens", "cost", "p50", "peak RSS",
 		"peak heap", "Same summaries in both runs: yes", "What changed, and why:\n- Wall time", "note one",
-		"Site summary (optimized)"} {
+		"Site summary (optimized)", "MB/s", "CPU time", "GC cycles", "saved by the cache",
+		"Where the CPU went (CPU profile of each run", CatJSON, CatUpstream, "Garbage collection:"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the text report lacks %q:\n%s", want, text)
 		}
@@ -49,7 +54,7 @@ func TestReportHasEveryRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, title := range []string{"What changed, and why", "The runs", "summaries digest", "Wall time", "Calls",
-		"Tokens", "Cost", "Latency per call", "Peak memory",
+		"Tokens", "Cost", "Latency per call", "Peak memory", "Where the CPU went", "Garbage collection",
 		"naive → optimized", "Call latency percentiles", "the first"} {
 		if !bytes.Contains(page, []byte(title)) {
 			t.Errorf("the HTML page lacks the chart %q", title)
