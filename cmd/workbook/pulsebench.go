@@ -110,12 +110,14 @@ func runPulseBench(ctx context.Context, f *pulseFlags, stdout, stderr io.Writer)
 		}
 		s.ratio = medianWall(s.optim).Seconds() / medianWall(s.naive).Seconds()
 		s.okRatio = s.ratio <= benchRatio
-		if o := s.optim[len(s.optim)/2]; o.CPU != nil {
-			var parts []string
-			for _, sh := range o.CPU.Largest(4) {
-				parts = append(parts, fmt.Sprintf("%s %.0f%%", sh.Category, 100*sh.Share))
+		if headers, rows := (pulse.Report{Runs: []pulse.Result{s.naive[0], s.optim[0]}}).CPURows(); len(rows) > 0 {
+			fmt.Fprintln(stdout, "Where the CPU went in run 1 (CPU profile; a sample goes to the first category on its stack):")
+			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, strings.Join(headers, "\t")+"\t")
+			for _, row := range rows {
+				fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 			}
-			fmt.Fprintf(stdout, "optimized CPU profile (run %d): %s\n", len(s.optim)/2+1, strings.Join(parts, ", "))
+			tw.Flush()
 		}
 		all = append(all, s)
 	}

@@ -18,15 +18,15 @@ import (
 // The categories of a run's CPU profile, in the order a sample is tested against them: a sample goes to the
 // first category one of whose functions is anywhere on its stack, and to CatOther if none is.
 const (
-	CatGC       = "GC"                 // the collector: marking (background and assists), sweeping, write barriers
-	CatUpstream = "upstream (model)"   // the model's side: Instant, or the in-process mock and its tokenizer
-	CatKey      = "cache key"          // caching.Key: hashing the request
-	CatSched    = "scheduling"         // goroutines: switching, channels, locks, starting them, growing stacks
-	CatJSON     = "JSON encode/decode" // encoding/json: requests marshalled, answers and stream chunks decoded
-	CatStream   = "stream parsing"     // go-openai's SSE reader: lines, prefixes (regexps), buffers
-	CatHTTP     = "HTTP client"        // net/http and go-openai building requests and reading responses
-	CatRead     = "reading the log"    // the file read and split into records
-	CatOther    = "other"              // the rest: the program's own work, the pipeline, the recorder, …
+	CatGC       = "GC"                  // the collector: marking (background and assists), sweeping, write barriers
+	CatUpstream = "upstream (model)"    // the model's side: Instant, or the in-process mock and its tokenizer
+	CatKey      = "cache key & lookups" // caching.Key hashing the request, and the LRU's Get and Put
+	CatSched    = "scheduling"          // goroutines: switching, channels, locks, starting them, growing stacks
+	CatJSON     = "JSON encode/decode"  // encoding/json: requests marshalled, answers and stream chunks decoded
+	CatStream   = "stream parsing"      // go-openai's SSE reader: lines, prefixes (regexps), buffers
+	CatHTTP     = "HTTP client"         // net/http and go-openai building requests and reading responses
+	CatRead     = "reading the log"     // the file read and split into records
+	CatOther    = "other"               // the rest: the program's own work, the pipeline, the recorder, …
 	catPrefix   = "github.com/llmperf/workbook/"
 	openaiPkg   = "github.com/sashabaranov/go-openai"
 	profileRate = 100 // samples a second: runtime/pprof's rate
