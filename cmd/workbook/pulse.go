@@ -261,6 +261,17 @@ func (f *pulseFlags) gcBudget(mode string) func() {
 	}
 }
 
+// gcNote says what gcBudget does.
+func (f *pulseFlags) gcNote() string {
+	switch {
+	case os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "":
+		return "GC as GOGC/GOMEMLIMIT in the environment say"
+	case f.memlimit <= 0:
+		return "GC on the runtime's defaults"
+	}
+	return fmt.Sprintf("GC budget %s above its starting heap (GOMEMLIMIT, GOGC off)", formatBytes(uint64(f.memlimit)))
+}
+
 // profilePath is where -cpuprofile puts the profile of mode: the file itself for one mode, else the file with
 // the mode before its extension (cpu.pprof → cpu-optimized.pprof).
 func (f *pulseFlags) profilePath(mode string) string {
@@ -379,8 +390,9 @@ func (f *pulseFlags) notes(runs []pulse.Result) []string {
 	}
 	return []string{
 		"model " + model,
-		fmt.Sprintf("optimized: %d workers, cache of %d answers, %d attempts per call; both: %d records per call, "+
-			"%d summaries per summary of summaries, answers of at most %d tokens", f.workers, f.cache, f.attempts,
+		fmt.Sprintf("optimized: %d workers, cache of %d answers, %d attempts per call, %s, %s; both: %d records "+
+			"per call, %d summaries per summary of summaries, answers of at most %d tokens", f.workers, f.cache,
+			f.attempts, map[bool]string{true: "answers streamed", false: "whole answers"}[f.stream], f.gcNote(),
 			f.batch, f.group, f.maxTokens),
 		isolation,
 		fmt.Sprintf("%s, %s/%s, GOMAXPROCS %d, %s", runtime.Version(), runtime.GOOS, runtime.GOARCH,
