@@ -108,7 +108,11 @@ func (c *Client) Complete(ctx context.Context, req openai.ChatCompletionRequest)
 		if timeout <= 0 {
 			timeout = DefaultCallTimeout
 		}
-		shared, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		detached := ctx
+		if ctx.Done() != nil {
+			detached = context.WithoutCancel(ctx)
+		}
+		shared, cancel := context.WithTimeout(detached, timeout)
 		defer cancel()
 		resp, err := c.upstream.CreateChatCompletion(shared, req)
 		if err == nil {
