@@ -64,6 +64,6 @@
 // Garbage collection: the optimized mode's live heap is a few MiB, so with the runtime's defaults (collect
 // when the heap has grown by GOGC=100 % of the live heap, from a floor of 4 MiB) it collects every few MiB it
 // allocates, while the naive mode's heap holds the whole log and rarely needs to. The command line therefore
-// gives the optimized run a budget (-memlimit, default 20 MiB above the heap it starts with: GOMEMLIMIT with GOGC
+// gives the optimized run a budget (-memlimit, default 18 MiB above the heap it starts with: GOMEMLIMIT with GOGC
 // off) unless GOGC or GOMEMLIMIT are set; BENCHMARKS.md records what each setting does to CPU time and peak RSS.
 package pulse
