@@ -104,6 +104,23 @@ func (p *CPUProfile) Largest(n int) []CPUShare {
 
 // Categorize groups the CPU samples of p into Categories.
 func Categorize(p *profile.Profile) (*CPUProfile, error) {
+	var t tally
+	if err := t.add(p); err != nil {
+		return nil, err
+	}
+	return t.result(), nil
+}
+
+// tally adds up the categories of one or more profiles.
+type tally struct {
+	cpu     map[string]int64
+	flat    map[string]map[string]int64 // category → leaf function → CPU
+	total   int64
+	samples int64
+	names   []string
+}
+
+func (t *tally) add(p *profile.Profile) error {
 	idx := -1
 	for i, st := range p.SampleType {
 		if st.Type == "cpu" {
@@ -111,47 +128,51 @@ func Categorize(p *profile.Profile) (*CPUProfile, error) {
 		}
 	}
 	if idx < 0 {
-		return nil, fmt.Errorf("pulse: the profile has no cpu samples")
+		return fmt.Errorf("pulse: the profile has no cpu samples")
 	}
-	cpu := map[string]int64{}
-	flat := map[string]map[string]int64{} // category → leaf function → CPU
-	out := &CPUProfile{}
-	var names []string
+	if t.cpu == nil {
+		t.cpu, t.flat = map[string]int64{}, map[string]map[string]int64{}
+	}
 	for _, s := range p.Sample {
 		v := s.Value[idx]
-		names = names[:0]
+		t.names = t.names[:0]
 		for _, loc := range s.Location { // leaf first
 			for _, line := range loc.Line { // inlined calls first
 				if line.Function != nil {
-					names = append(names, line.Function.Name)
+					t.names = append(t.names, line.Function.Name)
 				}
 			}
 		}
-		cat := CategoryOf(names)
-		cpu[cat] += v
-		out.Total += time.Duration(v)
-		out.Samples++
-		if leaf := leafOf(names); leaf != "" {
-			if flat[cat] == nil {
-				flat[cat] = map[string]int64{}
+		cat := CategoryOf(t.names)
+		t.cpu[cat] += v
+		t.total += v
+		t.samples++
+		if leaf := leafOf(t.names); leaf != "" {
+			if t.flat[cat] == nil {
+				t.flat[cat] = map[string]int64{}
 			}
-			flat[cat][leaf] += v
+			t.flat[cat][leaf] += v
 		}
 	}
+	return nil
+}
+
+func (t *tally) result() *CPUProfile {
+	out := &CPUProfile{Total: time.Duration(t.total), Samples: t.samples}
 	for _, c := range Categories {
-		s := CPUShare{Category: c, CPU: time.Duration(cpu[c])}
-		if out.Total > 0 {
-			s.Share = float64(s.CPU) / float64(out.Total)
+		s := CPUShare{Category: c, CPU: time.Duration(t.cpu[c])}
+		if t.total > 0 {
+			s.Share = float64(s.CPU) / float64(t.total)
 		}
 		var best int64
-		for fn, v := range flat[c] {
+		for fn, v := range t.flat[c] {
 			if v > best || v == best && fn < s.Top {
 				s.Top, best = fn, v
 			}
 		}
 		out.Shares = append(out.Shares, s)
 	}
-	return out, nil
+	return out
 }
 
 // leafOf is the function a sample was in, skipping runtime.asyncPreempt: a sample can land in the call the
@@ -179,34 +200,85 @@ func CategoryOf(stack []string) string {
 	return CatOther
 }
 
-// cpuProfiler takes a CPU profile of a run with runtime/pprof.
+// profileWindow is how long the profiler runs before its samples are added up and it starts again: runtime/pprof
+// keeps every distinct stack it has seen until the profile stops, so a profile of a long run grows with the
+// run — in a program whose heap is a few MiB, enough to show in its memory and in how often it collects.
+var profileWindow = 5 * time.Second
+
+// cpuProfiler takes a CPU profile of a run with runtime/pprof, in windows of profileWindow whose categories it
+// adds up; when the caller wants the profile itself (to), it takes one profile of the whole run instead.
 type cpuProfiler struct {
-	buf bytes.Buffer
-	to  io.Writer
+	to    io.Writer
+	buf   bytes.Buffer
+	t     tally
+	err   error
+	quit  chan struct{}
+	ended chan struct{}
 }
 
 // startCPUProfile starts profiling; the error says why it could not (a profile already running, say).
 func startCPUProfile(to io.Writer) (*cpuProfiler, error) {
-	p := &cpuProfiler{to: to}
+	p := &cpuProfiler{to: to, quit: make(chan struct{}), ended: make(chan struct{})}
 	if err := pprof.StartCPUProfile(&p.buf); err != nil {
 		return nil, fmt.Errorf("pulse: no CPU profile of this run: %w", err)
 	}
+	if to != nil {
+		close(p.ended)
+		return p, nil
+	}
+	go func() {
+		defer close(p.ended)
+		tick := time.NewTicker(profileWindow)
+		defer tick.Stop()
+		for {
+			select {
+			case <-p.quit:
+				return
+			case <-tick.C:
+			}
+			p.window()
+			if p.err != nil {
+				return
+			}
+			if err := pprof.StartCPUProfile(&p.buf); err != nil { // someone else started one in between
+				p.err = fmt.Errorf("pulse: the CPU profile stopped early: %w", err)
+				return
+			}
+		}
+	}()
 	return p, nil
 }
 
-// stop ends the profile, writes it to the caller's writer if any, and groups it.
-func (p *cpuProfiler) stop() (*CPUProfile, error) {
+// window stops the profile and adds up its samples.
+func (p *cpuProfiler) window() {
 	pprof.StopCPUProfile()
+	defer p.buf.Reset()
 	if p.to != nil {
 		if _, err := p.to.Write(p.buf.Bytes()); err != nil {
-			return nil, fmt.Errorf("pulse: writing the CPU profile: %w", err)
+			p.err = fmt.Errorf("pulse: writing the CPU profile: %w", err)
+			return
 		}
 	}
 	prof, err := profile.Parse(&p.buf)
-	if err != nil {
-		return nil, fmt.Errorf("pulse: reading the CPU profile: %w", err)
+	if err == nil {
+		err = p.t.add(prof)
 	}
-	return Categorize(prof)
+	if err != nil {
+		p.err = fmt.Errorf("pulse: reading the CPU profile: %w", err)
+	}
+}
+
+// stop ends the profile, writes it to the caller's writer if any, and returns its categories.
+func (p *cpuProfiler) stop() (*CPUProfile, error) {
+	close(p.quit)
+	<-p.ended
+	if p.err == nil {
+		p.window()
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	return p.t.result(), nil
 }
 
 // Counters are what the Go runtime counted during a run (runtime/metrics), and the process's CPU time.
