@@ -21,11 +21,11 @@ type (
 // (counted by lessons.SemanticEntryBytes), evicting the least recently used, and is safe for concurrent use.
 //
 // A lookup is a linear scan: one dot product with every stored vector of its model, over unit vectors kept side
-// by side in one slice per model and length. Lookups share a read lock, so they run on every core at once. The
-// scan's cost grows with entries × dimensions (BenchmarkSemanticGet measures it): at course sizes it is
-// microseconds to a few milliseconds, next to an embedding round trip of tens of milliseconds; with hundreds of
-// thousands of entries it takes as long as the call it saves, and an approximate nearest-neighbour index (HNSW,
-// as vector databases have) is the tool.
+// by side in one slice per model and length, under a read lock that lookups share (BenchmarkSemanticGetParallel
+// compares it with one plain mutex). Its cost is entries × dimensions multiply-adds: BenchmarkSemanticGet reports
+// it per entry. At the course's sizes that is small next to the embedding round trip every lookup follows; it
+// grows with the number of entries until the scan is the latency — notebook 02's section 10 measures where, on
+// your machine. Past that point the tool is an approximate nearest-neighbour index (HNSW, as vector databases build).
 type Semantic struct {
 	threshold  float64
 	maxEntries int
@@ -148,9 +148,12 @@ func (s *Semantic) Len() int {
 // evicts pays entries steps, where every Get pays entries × dimensions.
 func (s *Semantic) leastRecent() *semanticEntry {
 	var oldest *semanticEntry
-	for _, e := range s.byKey {
-		if oldest == nil || e.used.Load() < oldest.used.Load() {
-			oldest = e
+	var stamp uint64
+	for _, sh := range s.shelves {
+		for _, e := range sh.entries {
+			if u := e.used.Load(); oldest == nil || u < stamp {
+				oldest, stamp = e, u
+			}
 		}
 	}
 	return oldest
