@@ -46,7 +46,8 @@ type space struct {
 
 type entryKey struct{ model, query string }
 
-// shelf holds the unit vectors of one space side by side: entry i's at vecs[i*dims : (i+1)*dims].
+// shelf holds the unit vectors of one space side by side: entry i's at vecs[i*dims : (i+1)*dims]. Its capacity
+// stays at its peak, at most twice the vectors the byte bound lets in.
 type shelf struct {
 	dims    int
 	vecs    []float32
