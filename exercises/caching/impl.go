@@ -27,5 +27,8 @@ func Impl() lessons.Impl {
 		NewEmbeddings: func(up lessons.Embedder, model openai.EmbeddingModel, cache lessons.Cache[string, []float32]) lessons.BatchEmbedder {
 			return NewEmbeddings(up, model, cache)
 		},
+		NewSemantic: func(threshold float64, maxEntries, maxBytes int) lessons.SemanticCache {
+			return NewSemantic(threshold, maxEntries, maxBytes)
+		},
 	}
 }

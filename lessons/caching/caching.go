@@ -1,8 +1,8 @@
 // Package caching is week 2's contract: never pay for the same LLM call twice.
 //
 // It names what the week's exercises build — a bounded LRU cache, expiry by TTL, a caching chat client with
-// in-flight deduplication, a cache on disk that survives a restart, and an embedding cache that sends only
-// the misses — and holds the suite, Run, that checks any implementation of them. exercises/caching (the
+// in-flight deduplication, a cache on disk that survives a restart, an embedding cache that sends only the
+// misses, and a semantic cache that answers a question from a similar one — and holds the suite, Run, that checks any implementation of them. exercises/caching (the
 // learner's) and solutions/caching (the reference) both pass an Impl to Run.
 package caching
 
@@ -88,4 +88,7 @@ type Impl struct {
 	OpenStore func(dir string) (Store, error)
 	// embeddings: an embedding client that asks upstream only for the inputs it has not seen.
 	NewEmbeddings func(upstream Embedder, model openai.EmbeddingModel, cache Cache[string, []float32]) BatchEmbedder
+	// semantic: a cache that answers a question from the most similar one stored, when the cosine similarity of
+	// their vectors is at least threshold; at most maxEntries entries and maxBytes bytes (SemanticEntryBytes).
+	NewSemantic func(threshold float64, maxEntries, maxBytes int) SemanticCache
 }
