@@ -188,7 +188,7 @@ def run_in_browser(chromium, base, token, nbname, nbpath, shot):
                 found.append(f"the echarts canvas is blank: {paint}")
             charts = page.evaluate(JS_CHARTS)
             if charts["drawn"] != charts["charts"]:
-                found.append(f"after Run All, {charts['drawn']} of {charts['charts']} charts drawn (blank: {charts['blank']})")
+                found.append(f"charts not drawn: {charts['drawn']} of {charts['charts']} drawn (blank: {charts['blank']}) — after Run All")
             page.screenshot(path=shot)
             found += reopen(page, base, token, nbname, nbpath, charts["charts"], state, shot)
             return found, dict(paint, charts=charts["charts"])
@@ -238,9 +238,9 @@ def reopen(page, base, token, nbname, nbpath, want, ran, shot):
                   for c in saved["cells"] for o in c.get("outputs", []))
     print(f"browser: saved {nbname} after Run All: {size / 1e6:.2f} MB, the chart library in {bundles} output(s), {want} charts")
     if size > MAX_NOTEBOOK_BYTES:
-        found.append(f"the saved notebook is {size / 1e6:.2f} MB, over {MAX_NOTEBOOK_BYTES / 1e6:.1f} MB")
+        found.append(f"too large: {size / 1e6:.2f} MB, over {MAX_NOTEBOOK_BYTES / 1e6:.1f} MB — the saved notebook")
     if bundles != 1:
-        found.append(f"the saved notebook carries the chart library {bundles} times, want once")
+        found.append(f"chart library carried {bundles} times, want once — the saved notebook")
     for s in api(base, token, "GET", "/api/sessions"):  # no kernel: what draws now comes from the file alone
         api(base, token, "DELETE", f"/api/sessions/{s['id']}")
 
@@ -249,15 +249,17 @@ def reopen(page, base, token, nbname, nbpath, want, ran, shot):
     state = page.evaluate(JS_STATE)
     counts = [c.get("execution_count") for c in state["cells"] if c["cell_type"] == "code"]
     if counts != [c.get("execution_count") for c in ran["cells"] if c["cell_type"] == "code"]:
-        found.append("reopened: the cells' execution counts changed, so something ran again")
+        found.append("cells ran again: execution counts changed — the reopened notebook")
     trusted = page.evaluate("() => { const m = window.jupyterapp.shell.currentWidget.content.model; "
                             "let t = true; for (let i = 0; i < m.cells.length; i++) if (m.cells.get(i).type === 'code') "
                             "t = t && m.cells.get(i).trusted; return t; }")
+    if want:
+        page.locator(".llmperf-chart .item").first.scroll_into_view_if_needed()
     page.screenshot(path=shot.replace(".png", "-reopened.png"), full_page=False)
     print(f"browser: reopened in a fresh page, no kernel: trusted={trusted}, {charts['drawn']} of {charts['charts']} charts drawn")
     if charts["drawn"] != want or charts["charts"] != want:
-        found.append(f"reopened after saving: {charts['drawn']} of {want} charts drawn (blank: {charts['blank']}; "
-                     f"trusted: {trusted})")
+        found.append(f"charts not drawn: {charts['drawn']} of {want} (blank: {charts['blank']}; "
+                     f"trusted: {trusted}) — reopened after saving, no kernel")
 
     # The same outputs in a notebook this server never signed, as one from elsewhere would be. (A signature covers
     # the content, not the name: a byte-identical copy would count as signed, so the copy's metadata differs.)
@@ -270,15 +272,15 @@ def reopen(page, base, token, nbname, nbpath, want, ran, shot):
         charts = page.evaluate(JS_CHARTS)
         print(f"browser: the same outputs, unsigned: {charts['drawn']} charts drawn, {charts['notes']} show \"Chart not drawn\"")
         if charts["drawn"] != 0:
-            found.append(f"unsigned copy: {charts['drawn']} charts drawn, but JupyterLab should not run its scripts")
+            found.append(f"scripts ran in an untrusted notebook: {charts['drawn']} charts drawn — the unsigned copy")
         if charts["notes"] < want:
-            found.append(f"unsigned copy: {charts['notes']} of {want} charts say why they are not drawn")
+            found.append(f"charts silent: only {charts['notes']} of {want} say why they are not drawn — the unsigned copy")
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:trust'); }")
         page.locator(".jp-Dialog button", has_text="Trust").last.click(timeout=30_000)
         charts = wait_for_charts(page, want)
         print(f"browser: after \"Trust Notebook\": {charts['drawn']} of {charts['charts']} charts drawn")
         if charts["drawn"] != want:
-            found.append(f"unsigned copy after Trust Notebook: {charts['drawn']} of {want} charts drawn (blank: {charts['blank']})")
+            found.append(f"charts not drawn: {charts['drawn']} of {want} (blank: {charts['blank']}) — the unsigned copy after Trust Notebook")
     finally:
         try:
             api(base, token, "DELETE", f"/api/contents/{other}")

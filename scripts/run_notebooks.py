@@ -100,29 +100,29 @@ def problems(nb):
             continue
         where = f"cell {i} ({first_line(cell)})"
         if cell.get("execution_count") is None:
-            found.append(f"{where}: was not executed")
+            found.append(f"not executed: {where}")
         stderr, html = "", ""
         for o in cell.get("outputs", []):
             if o["output_type"] == "error":
-                found.append(f"{where}: error output: {o.get('ename', '')}: {o.get('evalue', '')[:300]}")
+                found.append(f"error output {o.get('ename', '')}: {o.get('evalue', '')[:300]} — in {where}")
             elif o["output_type"] == "stream" and o.get("name") == "stderr":
                 stderr += "".join(o["text"])  # GoNB sends stderr in small pieces: judge them together
             elif "text/html" in o.get("data", {}):
                 html += "".join(o["data"]["text/html"])
         if m := COMPILE_ERROR.search(stderr):
-            found.append(f"{where}: Go compile error on stderr: {line_at(stderr, m.start())}")
+            found.append(f"Go compile error: {line_at(stderr, m.start())} — on stderr of {where}")
         bad = [needle for needle, _ in BAD_STDERR if needle in stderr]
         for needle, what in BAD_STDERR:
             if needle in stderr:
-                found.append(f"{where}: {what} on stderr: {line_at(stderr, stderr.index(needle))}")
+                found.append(f"{what}: {line_at(stderr, stderr.index(needle))} — on stderr of {where}")
         allowed = "allow-stderr" in cell.get("metadata", {}).get("tags", [])
         if stderr.strip() and not bad and not COMPILE_ERROR.search(stderr) and not allowed:
             first = next(l for l in stderr.splitlines() if l.strip())
-            found.append(f"{where}: unexpected output on stderr (tag the cell allow-stderr if it is meant): {first.strip()[:200]}")
-        if found and found[-1].startswith(f"{where}: error output") and "gonb-err" in html:
+            found.append(f"unexpected output on stderr: {first.strip()[:200]} — in {where} (tag the cell allow-stderr if it is meant)")
+        if found and found[-1].startswith("error output") and found[-1].endswith(where) and "gonb-err" in html:
             # GoNB shows the compiler's words as HTML beside its error output: quote them.
             text = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
-            found.extend(f"{where}:   {m.group(0).strip()}" for m in COMPILE_LINE.finditer(text))
+            found.extend(f"  compiler: {m.group(0).strip()}" for m in COMPILE_LINE.finditer(text))
     return found
 
 
@@ -134,14 +134,14 @@ def prose_problems(nb):
     for i, text in markdown:
         if len(text) > MAX_MARKDOWN_CHARS:
             head = text.strip().splitlines()[0][:60] if text.strip() else ""
-            found.append(f"markdown cell {i} ({head}) is {len(text):,} characters, over {MAX_MARKDOWN_CHARS:,}: split or tighten it")
+            found.append(f"markdown cell too long, {len(text):,} characters (over {MAX_MARKDOWN_CHARS:,}; split or tighten it) — cell {i}: {head}")
     if markdown and not TIME_ESTIMATE.search(markdown[0][1]):
-        found.append(f"markdown cell {markdown[0][0]} (the title) states no time estimate such as \"~45 min\"")
+        found.append(f"no time estimate such as \"~45 min\" in the title — cell {markdown[0][0]}")
     for i, text in markdown:
         for m in NUMBERED_SECTION.finditer(text):
             heading = line_at(text, m.start())
             if not TIME_ESTIMATE.search(heading):
-                found.append(f"markdown cell {i}: section heading without a time estimate (\"~N min\"): {heading[:80]}")
+                found.append(f"no time estimate (\"~N min\") in a section heading — cell {i}: {heading[:80]}")
     if not any(re.search(r"^## +Self-check", t, re.MULTILINE) for _, t in markdown):
         found.append("no \"## Self-check\" section")
     return found
