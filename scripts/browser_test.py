@@ -37,6 +37,7 @@ from run_notebooks import MAX_NOTEBOOK_BYTES, problems  # noqa: E402  (the same 
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 RUN_TIMEOUT = 15 * 60  # seconds for the whole notebook
+UNSIGNED_PREFIX = "browser-test-untrusted-"  # the name of the unsigned copy, in the notebook's folder while testing
 LAB_SETTINGS = {
     # No autosave: the run must not write outputs into the repository's notebook.
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
@@ -263,7 +264,7 @@ def reopen(page, base, token, nbname, nbpath, want, ran, shot):
 
     # The same outputs in a notebook this server never signed, as one from elsewhere would be. (A signature covers
     # the content, not the name: a byte-identical copy would count as signed, so the copy's metadata differs.)
-    other = "browser-test-untrusted-" + nbname
+    other = UNSIGNED_PREFIX + nbname
     saved["metadata"]["llmperf_browser_test"] = "an unsigned copy"
     try:
         api(base, token, "PUT", f"/api/contents/{other}", {"type": "notebook", "format": "json", "content": saved})
@@ -282,13 +283,10 @@ def reopen(page, base, token, nbname, nbpath, want, ran, shot):
         if charts["drawn"] != want:
             found.append(f"charts not drawn: {charts['drawn']} of {want} (blank: {charts['blank']}) — the unsigned copy after Trust Notebook")
     finally:
-        try:
+        try:  # main removes the file again once the server is down: the page may still save it after this
             api(base, token, "DELETE", f"/api/contents/{other}")
         except Exception:
             pass
-        leftover = os.path.join(os.path.dirname(nbpath), other)
-        if os.path.exists(leftover):
-            os.remove(leftover)
     return found
 
 
@@ -323,6 +321,11 @@ def main():
     finally:
         if lab:
             stop_lab(lab, port, token)
+        # The unsigned copy reopen() made: JupyterLab's page can save it again after its deletion (Trust Notebook
+        # saves), so remove it once the server has stopped.
+        leftover = os.path.join(os.path.dirname(os.path.abspath(nb)), UNSIGNED_PREFIX + os.path.basename(nb))
+        if os.path.exists(leftover):
+            os.remove(leftover)
         with open(nb, "rb") as f:
             if f.read() != original:  # never leave outputs in the repository's notebook
                 with open(nb, "wb") as w:
