@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"io"
 	"net/url"
 	"time"
 
@@ -18,8 +19,9 @@ type Client struct {
 	Model    string       // the model Chat and Stream ask for
 	Mock     *mock.Server // the in-process server; nil for a real provider
 
-	baseURL string // shown by String, credentials removed
-	key     string // only to scrub it from errors; never printed
+	baseURL  string   // shown by String, credentials removed
+	key      string   // only to scrub it from errors; never printed
+	settings Settings // what the client was made from: the budget for Check; zero for the mock
 }
 
 // DefaultMockConfig is the mock New uses: the shape of a gpt-4o-class model, ten times faster so notebooks
@@ -66,6 +68,7 @@ func NewWith(s Settings) *Client {
 		Model:    s.Model,
 		baseURL:  displayURL(cfg.BaseURL),
 		key:      s.Key,
+		settings: s,
 	}
 }
 
@@ -79,6 +82,23 @@ func NewMock(cfg mock.Config) *Client {
 		Model:    DefaultModel,
 		Mock:     s,
 	}
+}
+
+// Check is Settings.Check for this client's provider and model: before calls to a real provider, it prints
+// their estimated cost to w and refuses them with an error when they would pass the budget. For the mock it
+// prints nothing and returns nil.
+//
+//	if err := c.Check(os.Stdout, llm.Plan{Calls: 20, Prompt: prompt}); err != nil {
+//		fmt.Println(err) // what is wrong, and how to raise the budget
+//		return
+//	}
+func (c *Client) Check(w io.Writer, p Plan) error {
+	if c.Mock != nil {
+		return nil
+	}
+	s := c.settings
+	s.Model = c.Model
+	return s.Check(w, p)
 }
 
 // String names the provider: "mock (in-process)" or "openai at https://api.openai.com/v1". It never contains
