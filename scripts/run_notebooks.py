@@ -7,9 +7,14 @@ Each notebook runs in a child process with a whole-notebook time limit; the exec
 out/notebooks/ for inspection. A notebook fails when a cell has an output of type "error" (GoNB reports a compile
 error that way), or a stderr stream with a Go compile error, "panic:" or "exit status", or when a code cell was
 not executed. Prints "ok   PATH (T s)" or "FAIL PATH: reason" per notebook; exits 1 if any failed.
+
+With --sentinel the notebooks run as a learner with a real provider would, but against a local upstream that
+answers every request with a 401 quoting the key and the URL it was called at; OPENAI_API_KEY is a sentinel,
+also inside OPENAI_BASE_URL as a query parameter. A notebook then fails when the sentinel appears in any output.
 """
 import argparse
 import glob
+import http.server
 import html as htmllib
 import json
 import os
@@ -17,6 +22,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -119,9 +125,53 @@ def line_at(text, pos):
     return text[start : end if end >= 0 else len(text)].strip()[:300]
 
 
+SENTINEL = "sk-sentinel-NOTEBOOK-0123456789abcdef"
+
+
+class EchoKey(http.server.BaseHTTPRequestHandler):
+    """An upstream that refuses every request with a 401 whose message quotes the key and the URL."""
+
+    def reply(self):
+        key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        body = json.dumps({"error": {"message": f"Incorrect API key provided: {key} at {self.path}",
+                                     "type": "invalid_request_error", "code": "invalid_api_key"}}).encode()
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = reply
+
+    def log_message(self, *a):
+        pass
+
+
+def start_echo_key():
+    """Start EchoKey on a loopback port and point the provider environment (inherited by kernels) at it."""
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoKey)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    os.environ["OPENAI_API_KEY"] = SENTINEL
+    os.environ["OPENAI_BASE_URL"] = f"http://127.0.0.1:{srv.server_address[1]}/v1?api-key={SENTINEL}"
+    return srv
+
+
+def sentinel_shown(nb):
+    """Where the sentinel key appears in an executed notebook's outputs."""
+    found = []
+    for i, cell in enumerate(nb["cells"], 1):
+        text = json.dumps(cell.get("outputs", []))
+        for form in (SENTINEL, SENTINEL[12:]):
+            if form in text:
+                found.append(f"cell {i} ({first_line(cell)}): the sentinel key is in its output")
+                break
+    return found
+
+
 def run_one(path, args):
     """Run one notebook in a child process; return (ok, message)."""
-    out = os.path.join(ROOT, "out", "notebooks", os.path.basename(path))
+    name = os.path.basename(path).replace(".ipynb", ".sentinel.ipynb") if args.sentinel else os.path.basename(path)
+    out = os.path.join(ROOT, "out", "notebooks", name)
     log = out + ".log"
     os.makedirs(os.path.dirname(out), exist_ok=True)
     if os.path.exists(out):
@@ -146,6 +196,8 @@ def run_one(path, args):
     with open(out) as f:
         nb = json.load(f)
     found = problems(nb)
+    if args.sentinel:
+        found += sentinel_shown(nb)
     if child.returncode != 0:  # nbclient stopped early (a dead kernel, a cell timeout): say why first
         found.insert(0, f"nbclient stopped: {last_error(log)} (log: {rel(log)})")
     if found:
@@ -175,6 +227,7 @@ def main():
     p.add_argument("notebooks", nargs="*")
     p.add_argument("--cell-timeout", type=int, default=300, help="seconds one cell may take")
     p.add_argument("--timeout", type=int, default=480, help="seconds a whole notebook may take")
+    p.add_argument("--sentinel", action="store_true", help="run against an upstream that quotes a sentinel key back")
     p.add_argument("--child", nargs=2, metavar=("NOTEBOOK", "OUT"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -184,6 +237,8 @@ def main():
     if not paths:
         print("FAIL notebooks: no notebooks found in notebooks/")
         return 1
+    if args.sentinel:
+        start_echo_key()
     failed = 0
     for path in paths:
         ok, msg = run_one(path, args)

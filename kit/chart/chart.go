@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/render"
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // Chart is one chart, ready to display or save. Build it with Bar, Line, Histogram, Percentiles, Timeline or
@@ -36,11 +37,11 @@ func (c *Chart) Snippet() render.ChartSnippet {
 func (c *Chart) Option() string { return c.Snippet().Option }
 
 // Fragment is the chart's element followed by its script, wrapped in a block: the HTML for a page that has
-// already loaded ECharts. The block keeps go-echarts' top-level `let goecharts_<id>` from being declared twice
+// already loaded ECharts, passed through kit/redact like everything this package shows. The block keeps go-echarts' top-level `let goecharts_<id>` from being declared twice
 // when the same output runs again.
 func (c *Chart) Fragment() string {
 	s := c.Snippet()
-	return s.Element + "\n<script type=\"text/javascript\">{\n" + scriptBody(s.Script) + "\n}</script>\n"
+	return redact.String(s.Element + "\n<script type=\"text/javascript\">{\n" + scriptBody(s.Script) + "\n}</script>\n")
 }
 
 // HTML is what Display sends to the notebook: the ECharts loader followed by Fragment. It is self-contained,
@@ -67,7 +68,7 @@ var bundleSent atomic.Bool
 // standard output and nothing else (use SavePage to get a file).
 func (c *Chart) Display() {
 	if !gonbui.IsNotebook {
-		fmt.Printf("[chart %q: drawn in a GoNB notebook; use chart.SavePage for an HTML file]\n", c.Title)
+		fmt.Print(redact.String(fmt.Sprintf("[chart %q: drawn in a GoNB notebook; use chart.SavePage for an HTML file]\n", c.Title)))
 		return
 	}
 	if bundleSent.Swap(true) {
@@ -84,6 +85,7 @@ func (c *Chart) Display() {
 // browser without network. The file is written to a temporary name and renamed, so a failure leaves any
 // previous file at path intact.
 func SavePage(path, title string, charts ...*Chart) error {
+	title = redact.String(title)
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
 	b.WriteString(html.EscapeString(title))
