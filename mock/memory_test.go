@@ -149,7 +149,7 @@ func TestMaxConcurrent(t *testing.T) {
 			!strings.Contains(e.Error.Message, "2 requests at once") || resp.Header.Get("retry-after") == "" {
 			t.Errorf("the third request: %d %+v retry-after %q", resp.StatusCode, e, resp.Header.Get("retry-after"))
 		}
-		// The counters still answer.
+		synctest.Wait() // the rejected request's handler has returned
 		if st := s.Stats(); st.Rejected != 1 || st.InFlight != 2 {
 			t.Errorf("stats: rejected %d, in flight %d", st.Rejected, st.InFlight)
 		}
