@@ -52,8 +52,9 @@ func (c *countCache) ids(enc *tokens.Encoder, text string) []uint32 {
 	if text == "" {
 		return nil
 	}
-	k := textKey{enc.Name(), len(text), [2]uint64{maphash.String(c.seeds[0], text), maphash.String(c.seeds[1], text)}}
+	var k textKey
 	if c.c != nil {
+		k = textKey{enc.Name(), len(text), [2]uint64{maphash.String(c.seeds[0], text), maphash.String(c.seeds[1], text)}}
 		c.mu.Lock()
 		ids, ok := c.c.Get(k)
 		c.mu.Unlock()
