@@ -16,6 +16,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		var req *chatRequest
 		req, rerr = decodeChat(body)
 		if rerr == nil {
+			s.stats.model(req.Model)
 			s.serveChat(w, r, req, start)
 			return
 		}
@@ -45,6 +46,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequ
 		answers[i] = generate(v, hi, s.answerLength(hi), req.maxOut())
 		completion += len(answers[i].pieces)
 	}
+	req.Messages = nil // counted and hashed: a request waiting out its latency keeps none of its text
 
 	if d.fault == FaultSlowFirstByte {
 		s.stats.fault(d.fault)

@@ -53,6 +53,19 @@
 //
 // # Counters
 //
-// [Server.Stats] (and GET /mock/stats) counts requests by endpoint and by status. A request whose client went
-// away before any reply (a timeout during a slow first byte, say) counts as [StatusClientClosed], 499.
+// [Server.Stats] (and GET /mock/stats) counts requests by endpoint, by status and by the model asked for. A
+// request whose client went away before any reply (a timeout during a slow first byte, say) counts as
+// [StatusClientClosed], 499.
+//
+// # Bounded memory and time
+//
+// What the server keeps is bounded by its configuration, not by its traffic: the token ids of recent texts
+// ([Config.TokenCacheBytes], in bytes; the texts themselves are not kept), a fixed number of fixed-size prompt
+// prefix hashes, at most [MaxModelNames] model names in the counters. A request holds its body (at most
+// [Config.MaxBodyBytes]) while it is read and its token ids while it waits out its latency; at most
+// GOMAXPROCS requests tokenize at once, and at most [Config.MaxConcurrent] are served at once — one more gets a
+// 503 (code "overloaded"). Embedding replies are written as they are made, so a reply of tens of MB takes no
+// more memory than one vector. On a real connection ([Server.HTTPServer]) a client has [Config.ReadTimeout]
+// to send its request, a reply has [Config.LongestReply] plus margins to be written, and an idle connection
+// is closed after [Config.IdleTimeout].
 package mock

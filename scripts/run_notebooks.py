@@ -13,10 +13,15 @@ It also reads the notebook as a learner does: no markdown cell longer than 1,500
 ("~N min") in the title cell and in every numbered section's heading, and a self-check section. Notebooks in
 PROSE_PENDING only get warnings for these.
 
+With --sentinel the notebooks run as a learner with a real provider would, but against a local upstream that
+answers every request with a 401 quoting the key and the URL it was called at; OPENAI_API_KEY is a sentinel,
+also inside OPENAI_BASE_URL as a query parameter. A notebook then fails when the sentinel appears in any output.
+
 Prints "ok   PATH (T s, SIZE)" or "FAIL PATH: reason" per notebook; exits 1 if any failed.
 """
 import argparse
 import glob
+import http.server
 import html as htmllib
 import json
 import os
@@ -24,6 +29,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -158,9 +164,53 @@ def line_at(text, pos):
     return text[start : end if end >= 0 else len(text)].strip()[:300]
 
 
+SENTINEL = "sk-sentinel-NOTEBOOK-0123456789abcdef"
+
+
+class EchoKey(http.server.BaseHTTPRequestHandler):
+    """An upstream that refuses every request with a 401 whose message quotes the key and the URL."""
+
+    def reply(self):
+        key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        body = json.dumps({"error": {"message": f"Incorrect API key provided: {key} at {self.path}",
+                                     "type": "invalid_request_error", "code": "invalid_api_key"}}).encode()
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = reply
+
+    def log_message(self, *a):
+        pass
+
+
+def start_echo_key():
+    """Start EchoKey on a loopback port and point the provider environment (inherited by kernels) at it."""
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoKey)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    os.environ["OPENAI_API_KEY"] = SENTINEL
+    os.environ["OPENAI_BASE_URL"] = f"http://127.0.0.1:{srv.server_address[1]}/v1?api-key={SENTINEL}"
+    return srv
+
+
+def sentinel_shown(nb):
+    """Where the sentinel key appears in an executed notebook's outputs."""
+    found = []
+    for i, cell in enumerate(nb["cells"], 1):
+        text = json.dumps(cell.get("outputs", []))
+        for form in (SENTINEL, SENTINEL[12:]):
+            if form in text:
+                found.append(f"cell {i} ({first_line(cell)}): the sentinel key is in its output")
+                break
+    return found
+
+
 def run_one(path, args):
     """Run one notebook in a child process; return (ok, message)."""
-    out = os.path.join(ROOT, "out", "notebooks", os.path.basename(path))
+    name = os.path.basename(path).replace(".ipynb", ".sentinel.ipynb") if args.sentinel else os.path.basename(path)
+    out = os.path.join(ROOT, "out", "notebooks", name)
     log = out + ".log"
     os.makedirs(os.path.dirname(out), exist_ok=True)
     if os.path.exists(out):
@@ -184,8 +234,16 @@ def run_one(path, args):
         return False, f"nbclient failed before writing a result (exit {child.returncode}); log: {rel(log)}\n" + tail(log)
     with open(out) as f:
         nb = json.load(f)
-    found = problems(nb)
     size = os.path.getsize(out)
+    if args.sentinel:
+        # Every call meets a 401 here, so cells fail by design: the one question is whether the key shows.
+        found = sentinel_shown(nb)
+        if child.returncode != 0:
+            found.insert(0, f"nbclient stopped: {last_error(log)} (log: {rel(log)})")
+        if found:
+            return False, f"{len(found)} problem(s) in {took:.1f} s; executed copy: {rel(out)}\n    " + "\n    ".join(found)
+        return True, f"({took:.1f} s, the sentinel key shown nowhere)"
+    found = problems(nb)
     if size > MAX_NOTEBOOK_BYTES:
         found.append(f"the executed notebook is {size / 1e6:.2f} MB, over {MAX_NOTEBOOK_BYTES / 1e6:.1f} MB "
                      f"(the ECharts bundle appears {count_bundles(nb)} times; once is enough)")
@@ -230,6 +288,7 @@ def main():
     p.add_argument("notebooks", nargs="*")
     p.add_argument("--cell-timeout", type=int, default=300, help="seconds one cell may take")
     p.add_argument("--timeout", type=int, default=480, help="seconds a whole notebook may take")
+    p.add_argument("--sentinel", action="store_true", help="run against an upstream that quotes a sentinel key back")
     p.add_argument("--child", nargs=2, metavar=("NOTEBOOK", "OUT"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -239,6 +298,8 @@ def main():
     if not paths:
         print("FAIL notebooks: no notebooks found in notebooks/")
         return 1
+    if args.sentinel:
+        start_echo_key()
     failed = 0
     for path in paths:
         ok, msg = run_one(path, args)

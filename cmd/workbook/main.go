@@ -19,6 +19,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // command is one subcommand of workbook.
@@ -48,8 +50,14 @@ func main() {
 	os.Exit(code)
 }
 
-// run is main without the process: it returns the exit status.
+// run is main without the process: it returns the exit status. Everything the commands write passes through
+// kit/redact, so the API key (registered by lessons/llm when the program starts) and credentials in URLs are
+// never printed, whoever quotes them.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	out, errOut := redact.NewWriter(stdout), redact.NewWriter(stderr)
+	defer out.Flush()
+	defer errOut.Flush()
+	stdout, stderr = out, errOut
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		return 0

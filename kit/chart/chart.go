@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/render"
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // Chart is one chart, ready to display or save. Build it with Bar, Line, Histogram, Percentiles, Timeline or
@@ -40,13 +41,14 @@ func (c *Chart) Option() string { return c.Snippet().Option }
 // Fragment is the chart's element followed by its script: the HTML for a page that loads ECharts once (see
 // SavePage and Display). The script draws the chart when ECharts is there and waits for it otherwise (see
 // drawScript); it runs inside a block, so go-echarts' `let goecharts_<id>` is not declared twice when the same
-// output runs again. Until the chart is drawn, its element shows a short note saying why it may not be.
+// output runs again. Until the chart is drawn, its element shows a short note saying why it may not be. Like
+// everything this package shows, it passes through kit/redact.
 func (c *Chart) Fragment() string {
 	s := c.Snippet()
 	id := elementID(s.Element)
 	el := strings.Replace(s.Element, `id="`+id+`" style="`, `id="`+id+`" style="color:#888;font-size:13px;`, 1)
 	el = strings.Replace(el, "></div>", ">"+html.EscapeString(placeholder)+"</div>", 1)
-	return el + "\n<script type=\"text/javascript\">" + drawScript(id, scriptBody(s.Script)) + "</script>\n"
+	return redact.String(el + "\n<script type=\"text/javascript\">" + drawScript(id, scriptBody(s.Script)) + "</script>\n")
 }
 
 // elementID is the id of go-echarts' chart element.
@@ -84,7 +86,7 @@ func scriptBody(script string) string {
 // again when it is reopened: JupyterLab trusts, and runs the scripts of, a notebook it saved itself.
 func (c *Chart) Display() {
 	if !gonbui.IsNotebook {
-		fmt.Printf("[chart %q: drawn in a GoNB notebook; use chart.SavePage for an HTML file]\n", c.Title)
+		fmt.Print(redact.String(fmt.Sprintf("[chart %q: drawn in a GoNB notebook; use chart.SavePage for an HTML file]\n", c.Title)))
 		return
 	}
 	if firstChart() {
@@ -101,6 +103,7 @@ func (c *Chart) Display() {
 // browser without network. The file is written to a temporary name and renamed, so a failure leaves any
 // previous file at path intact.
 func SavePage(path, title string, charts ...*Chart) error {
+	title = redact.String(title)
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
 	b.WriteString(html.EscapeString(title))

@@ -4,7 +4,7 @@
 // counts finished work from any goroutine; Done writes the final state. In a notebook the bar is a transient
 // output updated in place and replaced by one final line; on a terminal it is redrawn with \r on standard
 // error; when standard error is a file or a pipe, only the final line is written. Redraws are throttled, so
-// Add is cheap enough to call per item.
+// Add is cheap enough to call per item. What a Bar draws passes through kit/redact.
 package progress
 
 import (
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // Every is the minimum time between two redraws.
@@ -108,7 +109,7 @@ func (b *Bar) Done() {
 func (b *Bar) draw(now time.Time, final bool) {
 	elapsed := now.Sub(b.start)
 	if b.notebook {
-		h := html(b.label, b.done, b.total, elapsed, final)
+		h := redact.String(html(b.label, b.done, b.total, elapsed, final))
 		if final {
 			gonbui.UpdateHTML(b.id, "") // drop the transient output…
 			gonbui.DisplayHTML(h)       // …and leave a permanent final line
@@ -118,7 +119,7 @@ func (b *Bar) draw(now time.Time, final bool) {
 		gonbui.UpdateHTML(b.id, h)
 		return
 	}
-	line := text(b.label, b.done, b.total, elapsed, 30, final)
+	line := redact.String(text(b.label, b.done, b.total, elapsed, 30, final))
 	switch {
 	case b.live && final:
 		fmt.Fprintf(b.out, "\r%s\x1b[K\n", line)

@@ -84,7 +84,8 @@ type Impl struct {
 	NewTTL func(capacity int, ttl time.Duration) ExpiringCache[string, int]
 	// client: a chat client that answers repeated requests from cache, under the policy.
 	NewClient func(upstream Chatter, cache Cache[string, openai.ChatCompletionResponse], policy Policy) Chatter
-	// persistent: a Store kept in files under dir.
+	// persistent: a Store kept in files under dir. Opening it removes the temporary files that writers which
+	// died in the middle of a Put left behind (older than a moment, and not locked by a live writer).
 	OpenStore func(dir string) (Store, error)
 	// embeddings: an embedding client that asks upstream only for the inputs it has not seen.
 	NewEmbeddings func(upstream Embedder, model openai.EmbeddingModel, cache Cache[string, []float32]) BatchEmbedder

@@ -22,14 +22,18 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/llmperf/workbook/kit/course"
+	"github.com/llmperf/workbook/kit/redact"
+	"github.com/llmperf/workbook/lessons/llm"
 )
 
 // Timeout bounds one check from a notebook, compilation included.
 const Timeout = 5 * time.Minute
 
 // Exercise runs the named exercise's suite against the learner's code in exercises/ and shows the result: as
-// HTML in a GoNB cell, as text on standard output elsewhere.
+// HTML in a GoNB cell, as text on standard output elsewhere. Like Fprint and HTML, it shows nothing that
+// kit/redact removes (the API key, credentials in URLs).
 func Exercise(name string) {
+	llm.Env() // registers the key with kit/redact: what the suite printed is shown without it
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
 	r, err := One(ctx, Runner{}, name)
@@ -67,12 +71,12 @@ func UnknownError(name string) error {
 // Fprint writes a result as text: its summary, then what the suite or the compiler said.
 func Fprint(w io.Writer, r Result, err error) {
 	if err != nil {
-		fmt.Fprintln(w, "check:", err)
+		fmt.Fprintln(w, redact.String("check: "+err.Error()))
 		return
 	}
-	fmt.Fprintln(w, r.Summary())
+	fmt.Fprintln(w, redact.String(r.Summary()))
 	if d := Details(r); d != "" {
-		fmt.Fprintln(w, indent(d, "    "))
+		fmt.Fprintln(w, redact.String(indent(d, "    ")))
 	}
 }
 
@@ -89,7 +93,9 @@ func Details(r Result) string {
 }
 
 // HTML renders a result as a compact block for a notebook cell.
-func HTML(r Result, err error) string {
+func HTML(r Result, err error) string { return redact.String(resultHTML(r, err)) }
+
+func resultHTML(r Result, err error) string {
 	const box = `<div style="font-family:sans-serif;border-left:4px solid %s;padding:4px 10px;margin:4px 0">%s</div>`
 	if err != nil {
 		return fmt.Sprintf(box, "#c00", "⚠ check: "+html.EscapeString(err.Error()))

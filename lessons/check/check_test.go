@@ -2,12 +2,14 @@ package check
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/llmperf/workbook/kit/course"
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // fakeRepo writes a tiny module with the course's module path: a topic "demo" whose suite has one passing, one
@@ -202,5 +204,22 @@ func TestNestedSubtestOutputReachesTheExercise(t *testing.T) {
 	log.judge(&r, "")
 	if r.Status != Failing || !strings.Contains(r.Output, "want a miss") {
 		t.Errorf("status %v, output %q; want failing with the nested check's words", r.Status, r.Output)
+	}
+}
+
+// What a suite printed is shown without the API key or credentials in URLs, as text and as HTML.
+func TestSentinelKeyNowhere(t *testing.T) {
+	const key = "sk-sentinel-check-0123456789"
+	redact.Add(key)
+	r := Result{Exercise: ex("lru", "caching"), Dir: "exercises/caching", Status: Failing,
+		Output: "lru_test.go:9: upstream said: bad key " + key + " at http://u:" + key + "@host/v1?token=" + key}
+	for _, err := range []error{nil, errors.New("go test: " + key)} {
+		var b strings.Builder
+		Fprint(&b, r, err)
+		for _, shown := range []string{b.String(), HTML(r, err)} {
+			if strings.Contains(shown, key) || !strings.Contains(shown, redact.Mask) {
+				t.Errorf("shown: %q", shown)
+			}
+		}
 	}
 }

@@ -2,9 +2,9 @@ package llm
 
 import (
 	"io"
-	"net/url"
 	"time"
 
+	"github.com/llmperf/workbook/kit/redact"
 	"github.com/llmperf/workbook/mock"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -66,7 +66,7 @@ func NewWith(s Settings) *Client {
 		Client:   openai.NewClientWithConfig(cfg),
 		Provider: "openai",
 		Model:    s.Model,
-		baseURL:  displayURL(cfg.BaseURL),
+		baseURL:  cfg.BaseURL, // without credentials: see Settings.Config
 		key:      s.Key,
 		settings: s,
 	}
@@ -110,15 +110,5 @@ func (c *Client) String() string {
 	if c.Mock != nil {
 		return "mock (in-process)"
 	}
-	return c.Provider + " at " + c.baseURL
-}
-
-// displayURL drops user info, query and fragment: the parts of a URL that may carry secrets.
-func displayURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable base URL)"
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
+	return redact.String(c.Provider + " at " + c.baseURL)
 }

@@ -9,7 +9,10 @@
 //	LLMPERF_BUDGET   optional, dollars one process may spend on a real provider (default DefaultBudget, $0.05)
 //
 // A Client says which provider it uses (String) and never shows the key: not in String, not in the errors this
-// package returns. Chat and Stream make one call each; ChatTracked and StreamTracked also record it, with
+// package returns, not in the errors and response bodies of go-openai calls made on it directly (its HTTP
+// client scrubs them), also when the provider quotes the key back. The key and the credentials in
+// OPENAI_BASE_URL are registered with kit/redact when a program that links this package starts, so whatever
+// else it shows through kit/redact is scrubbed of them too. Chat and Stream make one call each; ChatTracked and StreamTracked also record it, with
 // latency, time to first token, tokens and cost, in a metrics.Tracker.
 //
 // Real calls cost money, so they pass a budget. Before a batch of calls, Check prints their estimated cost

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,4 +243,77 @@ func (s sendAll) Embed(ctx context.Context, inputs []string) ([][]float32, error
 		out[i] = d.Embedding
 	}
 	return out, nil
+}
+
+// atomicStore writes atomically, as the exercise asks, but treats leftovers of dead writers wrongly, as clean
+// says: never removing them, or removing every old one, a live writer's included.
+type atomicStore struct{ dir string }
+
+func openAtomic(clean func(dir string)) cachingtest.OpenStoreFunc {
+	return func(dir string) (caching.Store, error) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+		clean(dir)
+		return atomicStore{dir}, nil
+	}
+}
+
+func (s atomicStore) path(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return filepath.Join(s.dir, hex.EncodeToString(sum[:]))
+}
+
+func (s atomicStore) Get(key string) ([]byte, bool, error) {
+	b, err := os.ReadFile(s.path(key))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	return b, err == nil, err
+}
+
+func (s atomicStore) Put(key string, value []byte) error {
+	f, err := os.CreateTemp(s.dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(value); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), s.path(key))
+}
+
+// The killed-writer check, with real processes, rejects a store that leaves a dead writer's temporary file
+// behind, and one that removes a live writer's.
+func TestRejectsStoreLeftovers(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		clean func(dir string)
+		want  string
+	}{
+		{"never cleans", func(string) {}, "the folder holds 2 files"},
+		{"cleans by age alone", func(dir string) {
+			files, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
+			for _, f := range files {
+				if info, err := os.Stat(f); err == nil && time.Since(info.ModTime()) > 10*time.Second {
+					os.Remove(f)
+				}
+			}
+		}, "removed the temporary file of a live process"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			check := cachingtest.KilledWriterCheck(openAtomic(tc.clean))
+			_, err := suite.FirstFailure(t, []suite.Check{check})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want a failure saying %q", err, tc.want)
+			}
+			t.Logf("rejected: %v", err)
+		})
+	}
 }
