@@ -123,6 +123,9 @@ type FakeEmbedder struct {
 	Shuffle bool
 	// Short drops the last embedding of every answer, like a broken upstream.
 	Short bool
+	// MaxInputs, when positive, fails a request with more inputs than this, as the API does past
+	// caching.MaxEmbeddingInputs.
+	MaxInputs int
 
 	mu       sync.Mutex
 	batches  [][]string
@@ -175,6 +178,11 @@ func (f *FakeEmbedder) CreateEmbeddings(ctx context.Context, conv openai.Embeddi
 	}
 	f.mu.Lock()
 	f.batches = append(f.batches, inputs)
+	if f.MaxInputs > 0 && len(inputs) > f.MaxInputs {
+		f.mu.Unlock()
+		return openai.EmbeddingResponse{}, fmt.Errorf("fake embedder: %d inputs in one request; the most is %d",
+			len(inputs), f.MaxInputs)
+	}
 	fail := f.failNext > 0
 	if fail {
 		f.failNext--

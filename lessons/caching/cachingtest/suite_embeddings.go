@@ -56,9 +56,14 @@ func embedStep(e caching.BatchEmbedder, up *FakeEmbedder, inputs, wantSent []str
 	return nil
 }
 
-// EmbeddingChecks are the embeddings exercise's checks.
+// EmbeddingChecks are the embeddings exercise's checks: only the misses go upstream, each once even when
+// repeated, in one request when there are at most caching.MaxEmbeddingInputs of them and split into requests of
+// at most that many when there are more; nothing is sent for an empty batch or an all-cached one; vectors come
+// back in input order, matched to inputs by their Index; an answer with too few vectors is an error; the model is
+// part of the key; a failed request is returned as an error and caches nothing.
 func EmbeddingChecks(newEmb NewEmbeddingsFunc) []suite.Check {
 	fresh := func(up *FakeEmbedder) caching.BatchEmbedder {
+		up.MaxInputs = caching.MaxEmbeddingInputs
 		return newEmb(up, testModel, &MapCache[string, []float32]{})
 	}
 	return []suite.Check{
@@ -93,6 +98,40 @@ func EmbeddingChecks(newEmb NewEmbeddingsFunc) []suite.Check {
 		{Name: "answers matched by index", Run: func(*testing.T) error {
 			up := &FakeEmbedder{Shuffle: true}
 			return embedStep(fresh(up), up, []string{"p", "q", "r"}, []string{"p", "q", "r"})
+		}},
+		{Name: "big batches are split", Run: func(*testing.T) error {
+			const max = caching.MaxEmbeddingInputs
+			up := &FakeEmbedder{MaxInputs: max}
+			e := fresh(up)
+			inputs := make([]string, 2*max+7)
+			for i := range inputs {
+				inputs[i] = fmt.Sprintf("line %d", i)
+			}
+			got, err := e.Embed(context.Background(), inputs)
+			if err != nil {
+				return fmt.Errorf("Embed of %d new inputs (the API takes at most %d per request): %v: split the "+
+					"misses into requests of at most %d", len(inputs), max, err, max)
+			}
+			if len(got) != len(inputs) {
+				return fmt.Errorf("Embed of %d inputs returned %d vectors", len(inputs), len(got))
+			}
+			for i, in := range inputs {
+				if !slices.Equal(got[i], FakeVector(testModel, in)) {
+					return fmt.Errorf("Embed of %d inputs: vector %d is not the one for %q", len(inputs), i, in)
+				}
+			}
+			sent := 0
+			for i, b := range up.Batches() {
+				if len(b) > max {
+					return fmt.Errorf("request %d carried %d inputs; the most is %d", i, len(b), max)
+				}
+				sent += len(b)
+			}
+			if n := len(up.Batches()); n != 3 || sent != len(inputs) {
+				return fmt.Errorf("%d new inputs went out in %d requests of %d inputs in all, want 3 requests "+
+					"(%d, %d and 7) sending each input once", len(inputs), n, sent, max, max)
+			}
+			return embedStep(e, up, inputs[max-3:max+3], nil)
 		}},
 		{Name: "a short answer is an error", Run: func(*testing.T) error {
 			up := &FakeEmbedder{Short: true}
