@@ -99,8 +99,11 @@ func shortPath(path string) string {
 	return path
 }
 
-// shortFunc drops the package path and the arguments: "caching.(*LRU[...]).Put".
+var shapes = regexp.MustCompile(`\[[^\[\]]*go\.shape[^\[\]]*\]`)
+
+// shortFunc drops the package path, the arguments and generic shapes: "caching.(*LRU[...]).Put".
 func shortFunc(fn string) string {
+	fn = shapes.ReplaceAllString(fn, "[...]")
 	if i := strings.LastIndex(fn, "/"); i >= 0 {
 		fn = fn[i+1:]
 	}
@@ -147,12 +150,13 @@ func crashSummary(out, hint string) (summary string, ok bool) {
 		return "", false
 	}
 	var b strings.Builder
+	watchdog := false
 	if rest, ok := strings.CutPrefix(msg, "panic: "); ok && strings.HasPrefix(rest, "deadlock: ") {
-		msg = rest // the suite's watchdog: its message says it all
+		msg, watchdog = rest, true // the suite's watchdog: its message says what was waiting, where
 	}
 	b.WriteString(msg)
 	gs := Goroutines(strings.Join(strings.Split(out, "\n")[at:], "\n"))
-	if len(gs) > 0 {
+	if len(gs) > 0 && !watchdog {
 		if w := gs[0].Where(); w != "" {
 			fmt.Fprintf(&b, "\n  at %s", w)
 			if calls := callers(gs[0], 2); calls != "" {

@@ -3,7 +3,9 @@ package suite
 import (
 	"flag"
 	"fmt"
+	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 
@@ -37,16 +39,29 @@ func watch(name string, limit time.Duration) (stop func()) {
 func stuckMessage(name string, limit time.Duration) string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
-	var waiting []string
+	// What waits in the code under test comes first; goroutines waiting at the same place are counted once.
+	type spot struct{ state, where string }
+	count := map[spot]int{}
+	var order []spot
 	for _, g := range check.Goroutines(string(buf)) {
 		w := g.Where()
-		if w == "" || g.State == "running" || strings.Contains(w, "suite.stuckMessage") {
-			continue
+		if w == "" || g.State == "running" || strings.Contains(w, "suite.") || testFunc.MatchString(w) {
+			continue // the watchdog itself, the toolkit, a test function waiting for its subtests
 		}
-		waiting = append(waiting, fmt.Sprintf("  - %s (goroutine %d) at %s", g.State, g.ID, w))
+		s := spot{g.State, w}
+		if count[s] == 0 {
+			order = append(order, s)
+		}
+		count[s]++
 	}
-	if len(waiting) > 6 {
-		waiting = append(waiting[:6], fmt.Sprintf("  - … and %d more", len(waiting)-6))
+	sort.SliceStable(order, func(i, j int) bool { return underTest(order[i].where) && !underTest(order[j].where) })
+	var waiting []string
+	for _, s := range order {
+		line := fmt.Sprintf("  - %s at %s", s.state, s.where)
+		if n := count[s]; n > 1 {
+			line += fmt.Sprintf(" (%d goroutines)", n)
+		}
+		waiting = append(waiting, line)
 	}
 	msg := fmt.Sprintf("deadlock: exercise %q was stopped after %v without finishing (its checks take under "+
 		"a second when they work). What was waiting:\n%s\n"+
@@ -57,4 +72,11 @@ func stuckMessage(name string, limit time.Duration) string {
 		msg = strings.Replace(msg, "What was waiting:\n\n", "", 1)
 	}
 	return msg
+}
+
+var testFunc = regexp.MustCompile(`in \w+\.Test\w*$`)
+
+// underTest reports whether a place is in the learner's code or the reference solution.
+func underTest(where string) bool {
+	return strings.HasPrefix(where, "exercises/") || strings.HasPrefix(where, "solutions/")
 }
