@@ -368,4 +368,3 @@ func fullPath(pkg string) string {
 	}
 	return pkg
 }
-
