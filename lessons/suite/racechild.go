@@ -33,9 +33,9 @@ var child struct {
 // binary lacks it, the first exercise runs `go test -race` on the same package and tests (once, through
 // lessons/check), and every exercise reports what that run found: pass, not done yet, or its failure. It
 // returns false, to run the checks here, when there is nothing to replay (race already on, no race detector,
-// not an exercises/ or solutions/ package, or -workbook.race=false).
+// not an exercises/ or solutions/ package, -workbook.race=false, or the build tag workbook_inprocess).
 func raced(t *testing.T, name string) bool {
-	if raceEnabled || !*raceChild {
+	if raceEnabled || inProcess || !*raceChild {
 		return false
 	}
 	child.once.Do(func() { child.results, child.note = runRaced() })

@@ -64,11 +64,15 @@ func edgeCases() []profiling.Case {
 		{"a phone number at the very end", "site office: (0)12-345.678"},
 		{"punctuation runs", "room 1 (2) 3-4.5 6 and 7 . . . 8"},
 		{"an e-mail without a dot after @", "mail ops@localhost or ops@site.example"},
+		{"a body that starts with @", "@crane-3: mail ops@site.example"},
 	} {
 		cases = append(cases, profiling.Case{Name: c.name, Log: header + c.body, Budget: 1000})
 	}
-	return append(cases, profiling.Case{Name: "crlf records with crlf bodies",
-		Log: strings.ReplaceAll(header+"a\nb\n\n"+header+"c  d\ne", "\n", "\r\n"), Budget: 1000})
+	return append(cases,
+		profiling.Case{Name: "crlf records with crlf bodies",
+			Log: strings.ReplaceAll(header+"a\nb\n\n"+header+"c  d\ne", "\n", "\r\n"), Budget: 1000},
+		profiling.Case{Name: "blank lines before the first record", Log: "\n \n\n" + header + "a\n\n" + header + "b",
+			Budget: 1000})
 }
 
 // checkOutput compares build with SlowBuildPrompt on every case, counting tokens with ApproxTokens.

@@ -196,6 +196,12 @@ func delta(choice int, content string, finish openai.FinishReason) openai.ChatCo
 			Delta: openai.ChatCompletionStreamChoiceDelta{Content: content}, FinishReason: finish}}}
 }
 
+// both is one chunk carrying the choices of a and b, in that order.
+func both(a, b openai.ChatCompletionStreamResponse) openai.ChatCompletionStreamResponse {
+	a.Choices = append(a.Choices, b.Choices...)
+	return a
+}
+
 // usageChunk is the final chunk of stream_options.include_usage: no choices, the usage.
 func usageChunk(prompt, completion int) openai.ChatCompletionStreamResponse {
 	return openai.ChatCompletionStreamResponse{ID: "s", Object: "chat.completion.chunk", Model: "gpt-4o-mini",
@@ -269,11 +275,12 @@ func checkChatWriteError(chat streaming.ChatFunc) error {
 	return nil
 }
 
-// checkChatFirstChoice: with n > 1 a stream interleaves the choices' deltas; the answer is choice 0's alone.
+// checkChatFirstChoice: with n > 1 a stream interleaves the choices' deltas, one chunk may carry several (and
+// not in order); the answer is choice 0's alone.
 func checkChatFirstChoice(chat streaming.ChatFunc) error {
 	s := scripted{done: true, chunks: []openai.ChatCompletionStreamResponse{
 		delta(0, "Crane ", ""), delta(1, "Tower ", ""), delta(1, "crane ", ""), delta(0, "stopped", ""),
-		delta(1, "halted", ""), delta(0, ".", openai.FinishReasonStop), delta(1, "!", openai.FinishReasonStop),
+		both(delta(1, "halted", ""), delta(0, ".", openai.FinishReasonStop)), delta(1, "!", openai.FinishReasonStop),
 		usageChunk(20, 8)}}
 	var w strings.Builder
 	res, err := chat(context.Background(), s.client(), chatRequest("status?"), &w)
