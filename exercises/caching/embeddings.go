@@ -16,11 +16,11 @@ type Embedder = lessons.Embedder
 // in input order. One request carries at most lessons.MaxEmbeddingInputs (2,048, the API's limit) inputs: send
 // the misses in the fewest requests that respects it (one, for up to 2,048 misses). Match the answer's vectors to
 // inputs by their Index field. Failed requests are returned as errors and cache nothing; an answer with the wrong
-// number of vectors is an error.
+// number of vectors, or whose indexes are not 0…n-1 each once, is an error.
 //
 // The suite (EmbeddingChecks) checks each of these: only misses sent, duplicates sent once, nothing sent for an
-// empty or all-cached batch, 4,103 new inputs sent as 2,048 + 2,048 + 7, order by Index, a short answer, the
-// model in the key, errors returned and not cached.
+// empty or all-cached batch, 4,103 new inputs sent as 2,048 + 2,048 + 7, order by Index, a short answer, bad
+// indexes, the model in the key, errors returned and not cached.
 type Embeddings struct {
 	// your fields: the upstream, the model, the cache
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/llmperf/workbook/lessons/caching"
 	"github.com/llmperf/workbook/lessons/suite"
+	"github.com/llmperf/workbook/lessons/todo"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -59,8 +60,9 @@ func embedStep(e caching.BatchEmbedder, up *FakeEmbedder, inputs, wantSent []str
 // EmbeddingChecks are the embeddings exercise's checks: only the misses go upstream, each once even when
 // repeated, in one request when there are at most caching.MaxEmbeddingInputs of them and split into requests of
 // at most that many when there are more; nothing is sent for an empty batch or an all-cached one; vectors come
-// back in input order, matched to inputs by their Index; an answer with too few vectors is an error; the model is
-// part of the key; a failed request is returned as an error and caches nothing.
+// back in input order, matched to inputs by their Index; an answer with too few vectors, or whose indexes are not
+// 0…n-1 each once, is an error; the model is part of the key; a failed request is returned as an error and
+// caches nothing.
 func EmbeddingChecks(newEmb NewEmbeddingsFunc) []suite.Check {
 	fresh := func(up *FakeEmbedder) caching.BatchEmbedder {
 		up.MaxInputs = caching.MaxEmbeddingInputs
@@ -141,6 +143,28 @@ func EmbeddingChecks(newEmb NewEmbeddingsFunc) []suite.Check {
 			}
 			return nil
 		}},
+		{Name: "a bad index is an error", Run: func(*testing.T) error {
+			for _, bad := range []struct {
+				name  string
+				index func(i int) int
+			}{
+				{"counted from 1", func(i int) int { return i + 1 }},
+				{"all 0", func(int) int { return 0 }},
+				{"counted from -1", func(i int) int { return i - 1 }},
+			} {
+				got, err := safeEmbed(fresh(&FakeEmbedder{Index: bad.index}), []string{"p", "q", "r"})
+				var p panicked
+				if errors.As(err, &p) {
+					return fmt.Errorf("the upstream answered 3 inputs with indexes %s and Embed %v: check each "+
+						"Index before using it, and return an error", bad.name, err)
+				}
+				if err == nil {
+					return fmt.Errorf("the upstream answered 3 inputs with indexes %s and Embed returned %d vectors "+
+						"and no error: indexes must be 0, 1, 2, each once", bad.name, len(got))
+				}
+			}
+			return nil
+		}},
 		{Name: "the model is part of the key", Run: func(*testing.T) error {
 			up := &FakeEmbedder{}
 			shared := &MapCache[string, []float32]{}
@@ -157,4 +181,22 @@ func EmbeddingChecks(newEmb NewEmbeddingsFunc) []suite.Check {
 			return embedStep(e, up, []string{"a", "b"}, []string{"a", "b"})
 		}},
 	}
+}
+
+// panicked is the error safeEmbed returns for a panic.
+type panicked struct{ value any }
+
+func (p panicked) Error() string { return fmt.Sprintf("panicked: %v", p.value) }
+
+// safeEmbed calls Embed and turns a panic (an index out of range) into a panicked error.
+func safeEmbed(e caching.BatchEmbedder, inputs []string) (got [][]float32, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if nd, ok := r.(todo.NotDone); ok {
+				panic(nd)
+			}
+			err = panicked{r}
+		}
+	}()
+	return e.Embed(context.Background(), inputs)
 }

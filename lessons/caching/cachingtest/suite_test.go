@@ -134,7 +134,17 @@ func TestRejectsBrokenClient(t *testing.T) {
 	t.Run("keyed by the prompt alone", func(t *testing.T) {
 		expectFailure(t, cachingtest.ClientChecks(func(up caching.Chatter, _ caching.Cache[string, openai.ChatCompletionResponse], _ caching.Policy) caching.Chatter {
 			return &sol.NaiveClient{Upstream: up}
+		}), "answers go in the cache it was given")
+	})
+	t.Run("keyed by the prompt alone, in the given cache", func(t *testing.T) {
+		expectFailure(t, cachingtest.ClientChecks(func(up caching.Chatter, c caching.Cache[string, openai.ChatCompletionResponse], _ caching.Policy) caching.Chatter {
+			return &promptKeyed{up: up, cache: c}
 		}), "the key covers everything that changes the answer")
+	})
+	t.Run("temperature 0.001 is not deterministic", func(t *testing.T) {
+		expectFailure(t, cachingtest.ClientChecks(func(up caching.Chatter, c caching.Cache[string, openai.ChatCompletionResponse], p caching.Policy) caching.Chatter {
+			return &noDedup{up: up, cache: c, policy: p, strictGreedy: true}
+		}), "policy for non-deterministic requests")
 	})
 	t.Run("no in-flight dedup", func(t *testing.T) {
 		expectFailure(t, cachingtest.ClientChecks(func(up caching.Chatter, c caching.Cache[string, openai.ChatCompletionResponse], p caching.Policy) caching.Chatter {
@@ -160,6 +170,11 @@ func TestRejectsBrokenEmbeddings(t *testing.T) {
 			return &unsplit{up: up, model: m, cache: c}
 		}), "big batches are split")
 	})
+	t.Run("trusts the indexes", func(t *testing.T) {
+		expectFailure(t, from(cachingtest.EmbeddingChecks(func(up caching.Embedder, m openai.EmbeddingModel, c caching.Cache[string, []float32]) caching.BatchEmbedder {
+			return &unsplit{up: up, model: m, cache: c}
+		}), "a bad index is an error"), "a bad index is an error")
+	})
 	t.Run("trusts the answer's order", func(t *testing.T) {
 		expectFailure(t, cachingtest.EmbeddingChecks(func(up caching.Embedder, m openai.EmbeddingModel, _ caching.Cache[string, []float32]) caching.BatchEmbedder {
 			return sendAll{up, m}
@@ -173,6 +188,16 @@ type mapLRU struct {
 }
 
 func (mapLRU) Remove(string) bool { return false }
+
+// from is checks from the one named on.
+func from(checks []suite.Check, name string) []suite.Check {
+	for i, c := range checks {
+		if c.Name == name {
+			return checks[i:]
+		}
+	}
+	panic("no check " + name)
+}
 
 // fifo evicts the oldest insertion, ignoring use, unless use is set (then it is a slow but correct LRU);
 // sloppyRemove deletes from the map but leaves the key in the order.
@@ -300,21 +325,45 @@ func (l *late) Get(k string) (int, bool) {
 	return e.v, true
 }
 
-// noDedup has the right key but lets identical requests in flight all through.
+// noDedup has the right key but lets identical requests in flight all through; with strictGreedy it also takes
+// only temperatures below 0.001 for deterministic.
 type noDedup struct {
-	up     caching.Chatter
-	cache  caching.Cache[string, openai.ChatCompletionResponse]
-	policy caching.Policy
+	up           caching.Chatter
+	cache        caching.Cache[string, openai.ChatCompletionResponse]
+	policy       caching.Policy
+	strictGreedy bool
 }
 
 func (c *noDedup) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
-	if c.policy != caching.CacheAll && !sol.Deterministic(req) {
+	det := sol.Deterministic(req)
+	if c.strictGreedy && req.Seed == nil {
+		det = req.Temperature > 0 && req.Temperature < 0.001
+	}
+	if c.policy != caching.CacheAll && !det {
 		return c.up.CreateChatCompletion(ctx, req)
 	}
 	key, err := sol.Key(req)
 	if err != nil {
 		return openai.ChatCompletionResponse{}, err
 	}
+	if r, ok := c.cache.Get(key); ok {
+		return r, nil
+	}
+	r, err := c.up.CreateChatCompletion(ctx, req)
+	if err == nil {
+		c.cache.Put(key, r)
+	}
+	return r, err
+}
+
+// promptKeyed caches in the given cache under the last message's text alone.
+type promptKeyed struct {
+	up    caching.Chatter
+	cache caching.Cache[string, openai.ChatCompletionResponse]
+}
+
+func (c *promptKeyed) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+	key := req.Messages[len(req.Messages)-1].Content
 	if r, ok := c.cache.Get(key); ok {
 		return r, nil
 	}
