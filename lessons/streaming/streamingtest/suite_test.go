@@ -179,6 +179,33 @@ func TestSuiteRejectsBrokenChunkers(t *testing.T) {
 		return refChunks(enc, text, max, overlap, max)
 	}
 	mustFail(t, chunkerChecks(enc, lax), "bad-arguments")
+	// A correct chunker written differently: the number of windows first, then each window by its index.
+	counted := func(enc *tokens.Encoder, text string, max, overlap int) ([]streaming.Chunk, error) {
+		if max < 1 || overlap < 0 || overlap >= max {
+			return nil, fmt.Errorf("chunks: bad maxTokens %d or overlap %d", max, overlap)
+		}
+		ids := enc.Encode(text)
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		step := max - overlap
+		n := 1
+		if len(ids) > max {
+			n += (len(ids) - max + step - 1) / step
+		}
+		out := make([]streaming.Chunk, n)
+		for i := range out {
+			start := i * step
+			end := min(start+max, len(ids))
+			out[i] = streaming.Chunk{Text: enc.Decode(ids[start:end]), Start: start, End: end}
+		}
+		return out, nil
+	}
+	for _, c := range chunkerChecks(enc, counted) {
+		if err := c.Run(t); err != nil {
+			t.Errorf("a correct chunker written differently fails %s: %v", c.Name, err)
+		}
+	}
 	ok := func(enc *tokens.Encoder, text string, max, overlap int) ([]streaming.Chunk, error) {
 		if max <= 0 || overlap < 0 || overlap >= max {
 			return nil, io.ErrShortBuffer
