@@ -10,7 +10,7 @@ import (
 // Impl connects your code to the suite (lessons/caching/cachingtest.Run); no need to edit.
 func Impl() lessons.Impl {
 	return lessons.Impl{
-		NewLRU: func(capacity int) lessons.Cache[string, int] { return NewLRU[string, int](capacity) },
+		NewLRU: func(capacity int) lessons.LRUCache[string, int] { return NewLRU[string, int](capacity) },
 		NewTTL: func(capacity int, ttl time.Duration) lessons.ExpiringCache[string, int] {
 			return NewTTL[string, int](capacity, ttl)
 		},

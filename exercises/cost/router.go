@@ -36,11 +36,19 @@ func NewRouter(cfg RouterConfig) (*Router, error) {
 //   - with a budget, estimate the call (EstimateCost on req with that model: the prompt plus its max tokens)
 //     and, under the lock, refuse with a *cost.BudgetError if spent + reserved + estimate > budget; otherwise
 //     reserve the estimate;
-//   - call the model; when the call returns, swap the reservation for the real cost from resp.Usage (a failed
-//     call costs nothing, but must still give its reservation back);
+//   - call the model; when the call returns, swap the reservation for the real cost from resp.Usage, with
+//     Usage.PromptTokensDetails.CachedTokens of the prompt at the cached-input price (a failed call costs
+//     nothing, but must still give its reservation back);
 //   - run the check; a passing answer is returned, a failing one moves on to the next model.
 //
 // When every answer fails, return the last Answer and an error that wraps cost.ErrRejected.
+//
+// The suite checks, against the mock: one call when the cheap answer passes, escalation when it fails,
+// ErrRejected when all fail; refusal before calling with a *cost.BudgetError holding the right figures; the
+// cheap answer and ErrBudget when escalating would not fit; spending counted from real usage, so exactly as many
+// calls as fit; a failed call's reservation released; a long prompt sent twice billed with its cached tokens at
+// the cached-input price; 40 concurrent callers never passing the budget, every call counted once (race detector
+// on); bad configurations and a request without max tokens refused.
 func (r *Router) Complete(ctx context.Context, req openai.ChatCompletionRequest) (Answer, error) {
 	todo.Exercise("router") // delete this line and write Complete
 	return Answer{}, nil

@@ -2,8 +2,9 @@
 //
 // It names what the week's exercises build — a bounded LRU cache, expiry by TTL, a caching chat client with
 // in-flight deduplication, a cache on disk that survives a restart, an embedding cache that sends only the
-// misses, and a semantic cache that answers a question from a similar one — and holds the suite, Run, that checks any implementation of them. exercises/caching (the
-// learner's) and solutions/caching (the reference) both pass an Impl to Run.
+// misses, and a semantic cache that answers a question from a similar one. The suite that checks any
+// implementation of them is lessons/caching/cachingtest; exercises/caching (the learner's) and solutions/caching
+// (the reference) both pass it an Impl.
 package caching
 
 import (
@@ -18,6 +19,13 @@ type Cache[K comparable, V any] interface {
 	Get(key K) (V, bool)
 	Put(key K, value V)
 	Len() int
+}
+
+// LRUCache is the lru exercise's cache: a Cache that can also drop a key. Remove reports whether the key was
+// present.
+type LRUCache[K comparable, V any] interface {
+	Cache[K, V]
+	Remove(key K) bool
 }
 
 // ExpiringCache is a Cache whose entries expire; Close stops any background work it started.
@@ -36,6 +44,10 @@ type Chatter interface {
 type Embedder interface {
 	CreateEmbeddings(ctx context.Context, conv openai.EmbeddingRequestConverter) (openai.EmbeddingResponse, error)
 }
+
+// MaxEmbeddingInputs is the most inputs one embeddings request may carry (the OpenAI API's limit): an
+// embedding cache splits a larger batch of misses into several requests.
+const MaxEmbeddingInputs = 2048
 
 // BatchEmbedder returns one vector per input, in input order.
 type BatchEmbedder interface {
@@ -79,7 +91,7 @@ func (p Policy) String() string {
 // Impl is what an implementation of the week provides: one field per exercise entry point.
 type Impl struct {
 	// lru: a cache holding at most capacity entries, evicting the least recently used.
-	NewLRU func(capacity int) Cache[string, int]
+	NewLRU func(capacity int) LRUCache[string, int]
 	// ttl: an LRU whose entries also expire ttl after they were put.
 	NewTTL func(capacity int, ttl time.Duration) ExpiringCache[string, int]
 	// client: a chat client that answers repeated requests from cache, under the policy.

@@ -155,6 +155,7 @@ type brokenRouter struct {
 	noRelease      bool // keeps a failed call's reservation
 	alwaysEscalate bool // calls every model whatever the check says
 	guardAfter     bool // compares spent with the budget instead of spent + estimate
+	ignoreCached   bool // bills cached prompt tokens at the full input price
 
 	mu              sync.Mutex
 	spent, reserved prices.Money
@@ -197,7 +198,11 @@ func (r *brokenRouter) Complete(ctx context.Context, req openai.ChatCompletionRe
 			return ans, err
 		}
 		p, _ := prices.Default().Lookup(m)
-		c := p.Cost(resp.Usage.PromptTokens, 0, resp.Usage.CompletionTokens)
+		cached := 0
+		if d := resp.Usage.PromptTokensDetails; d != nil && !r.ignoreCached {
+			cached = d.CachedTokens
+		}
+		c := p.Cost(resp.Usage.PromptTokens, cached, resp.Usage.CompletionTokens)
 		if r.noSettle {
 			c = e.Cost
 		}
@@ -237,6 +242,7 @@ func TestSuiteRejectsBrokenRouters(t *testing.T) {
 	rejects(t, "router", "keeps a failed call's reservation", withRouter(func(r *brokenRouter) { r.noRelease = true }))
 	rejects(t, "router", "always escalates", withRouter(func(r *brokenRouter) { r.alwaysEscalate = true }))
 	rejects(t, "router", "guards after the fact", withRouter(func(r *brokenRouter) { r.guardAfter = true }))
+	rejects(t, "router", "bills cached tokens at the full price", withRouter(func(r *brokenRouter) { r.ignoreCached = true }))
 }
 
 // trackerWith wraps the solution's tracker and bends its summary.
