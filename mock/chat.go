@@ -92,6 +92,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequ
 		}
 	}
 	body := appendCompletion(make([]byte, 0, size), c, answers)
+	settle(prompt + completion)
 	h2 := w.Header()
 	h2.Set("Content-Type", "application/json")
 	h2.Set("Content-Length", strconv.Itoa(len(body)))

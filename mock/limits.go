@@ -160,7 +160,8 @@ func chatCharge(req *chatRequest, prompt, completion int) int {
 
 // admit charges a request of model for cost tokens against its family's buckets and writes the x-ratelimit
 // headers. Over a limit it writes the 429 and returns ok = false. Otherwise the caller must call settle with the
-// tokens the request really used once its answer is sent: the unused part of the charge goes back to the bucket.
+// tokens the request really used once its answer is complete (before its last bytes go out, so a client that
+// has the answer finds the bucket settled; later calls do nothing): the unused part of the charge goes back.
 // (OpenAI documents only the admission rule; settling like this is what week 4's limiter assumes.)
 func (s *Server) admit(w http.ResponseWriter, model string, cost int) (settle func(used int), ok bool) {
 	fam := family(model)
@@ -170,7 +171,13 @@ func (s *Server) admit(w http.ResponseWriter, model string, cost int) (settle fu
 		s.writeLimited(w, fam, v)
 		return nil, false
 	}
-	return func(used int) { s.limits.giveBack(fam, cost-used, time.Now()) }, true
+	settled := false
+	return func(used int) {
+		if !settled {
+			settled = true
+			s.limits.giveBack(fam, cost-used, time.Now())
+		}
+	}, true
 }
 
 // writeLimited sends the 429 of a request over the RPM or TPM limit of a model family, worded as OpenAI words it.
