@@ -625,10 +625,13 @@ func (l *Limiter) Limits() (rpm, tpm float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	per := func(b bucket) float64 {
-		if !b.known || math.IsInf(b.rate, 1) {
+		switch {
+		case !b.known || math.IsInf(b.rate, 1):
 			return 0
+		case b.aimd:
+			return b.rate * 60
 		}
-		return b.rate * 60
+		return b.limit
 	}
 	return per(l.b[reqs]), per(l.b[toks])
 }

@@ -6,6 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -182,5 +186,29 @@ func TestNoRequestLost(t *testing.T) {
 		if share > c.max429 {
 			t.Errorf("%s: 429s %.1f%% of requests, want ≤ %.0f%%", c.name, 100*share, 100*c.max429)
 		}
+	}
+}
+
+// BenchmarkLimits reports TestNoRequestLost's figures as benchmark metrics, per case: efficiency (% of the best
+// possible time), 429s and lost requests. The cases run in virtual time, which needs a *testing.T, so the
+// benchmark runs the test in a child process and reads its log; b's own timing is the child's real time.
+func BenchmarkLimits(b *testing.B) {
+	var out []byte
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestNoRequestLost$", "-test.v", "-test.count=1")
+		var err error
+		if out, err = cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+	}
+	re := regexp.MustCompile(`(?m)^\s+limits_test.go:\d+: (.+?)\s+efficiency\s+([\d.]+)%.*429s (\d+) .*lost (\d+)$`)
+	for _, m := range re.FindAllStringSubmatch(string(out), -1) {
+		name := strings.NewReplacer(", ", "-", " ", "-", "%", "pct").Replace(m[1])
+		eff, _ := strconv.ParseFloat(m[2], 64)
+		n429, _ := strconv.Atoi(m[3])
+		lost, _ := strconv.Atoi(m[4])
+		b.ReportMetric(eff, name+"-eff%")
+		b.ReportMetric(float64(n429), name+"-429s")
+		b.ReportMetric(float64(lost), name+"-lost")
 	}
 }
