@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -34,7 +35,7 @@ sends only what -out does not hold yet: every custom_id ends up there exactly on
 the estimated cost (kit/prices, prompts counted with kit/tokens, answers at their max_tokens); -budget refuses
 to start above it, and stops sending, results kept, before the cost the replies report plus what the requests in
 flight may cost would pass it (a request without max_tokens is reserved at the worst overrun seen so far). Malformed lines are reported with their line number; the rest still runs. Memory
-does not grow with the number of requests: it keeps the Go heap under a soft 48 MiB (GOMEMLIMIT overrides).
+does not grow with the number of requests: it keeps the Go heap under a soft 44 MiB (GOMEMLIMIT overrides).
 
 The provider (-upstream):
   mock   the in-process mock (flags -mock-*): no network, no key, no cost
@@ -131,7 +132,7 @@ func sameFile(a, b string) (bool, error) {
 }
 
 // batchMemoryLimit is the soft limit batch sets for the Go heap.
-const batchMemoryLimit = 48 << 20
+const batchMemoryLimit = 44 << 20
 
 // batchPlan is what the first pass over the input found.
 type batchPlan struct {
@@ -220,7 +221,7 @@ func (f *batchFlags) check(table prices.Table, stderr io.Writer) (*batchPlan, er
 		return nil, err
 	}
 	plan.done, plan.already = done, already
-	var short []uint32
+	withID := 0
 	err = f.eachLine(func(n int, r *batchRequest, id string, lerr error) {
 		plan.lines = n
 		if lerr != nil {
@@ -230,12 +231,18 @@ func (f *batchFlags) check(table prices.Table, stderr io.Writer) (*batchPlan, er
 			plan.valid++
 		}
 		if id != "" {
-			short = append(short, uint32(idHash(id)))
+			withID++
 		}
 		if r != nil && !done.has(id) {
 			plan.add(r, table, 1)
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
+	// The ids' short hashes, in a slice of the right size at once (growing it would briefly need twice as much).
+	short := make([]uint32, 0, withID)
+	err = f.eachID(func(n int, id string) { short = append(short, uint32(idHash(id))) })
 	if err != nil {
 		return nil, err
 	}
@@ -311,6 +318,31 @@ func (plan *batchPlan) add(r *batchRequest, table prices.Table, sign int) {
 		return
 	}
 	plan.cost += prices.Money(sign) * p.Cost(r.prompt, 0, r.maxOut)
+}
+
+// eachID calls fn with the custom_id of every line that has one, without checking the rest of the line.
+func (f *batchFlags) eachID(fn func(n int, id string)) error {
+	in, err := os.Open(f.in)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	lr := newLineReader(in)
+	for {
+		line, tooLong, err := lr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.in, err)
+		}
+		var l struct {
+			CustomID string `json:"custom_id"`
+		}
+		if !tooLong && json.Unmarshal(line, &l) == nil && l.CustomID != "" {
+			fn(lr.n, l.CustomID)
+		}
+	}
 }
 
 // eachLine parses every line of the input and calls fn with its number, the request (nil if malformed), its
