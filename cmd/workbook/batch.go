@@ -34,8 +34,10 @@ that finally fails as a result with its error. Killed at any moment and started 
 sends only what -out does not hold yet: every custom_id ends up there exactly once. Before sending it prints
 the estimated cost (kit/prices, prompts counted with kit/tokens, answers at their max_tokens); -budget refuses
 to start above it, and stops sending, results kept, before the cost the replies report plus what the requests in
-flight may cost would pass it (a request without max_tokens is reserved at the worst overrun seen so far). Malformed lines are reported with their line number; the rest still runs. Memory
-does not grow with the number of requests: it keeps the Go heap under a soft 44 MiB (GOMEMLIMIT overrides).
+flight may cost would pass it (a request without max_tokens is reserved at the worst overrun seen so far).
+Malformed lines are reported with their line number; the rest still runs. Results are written in the order they
+complete, each with its custom_id. Memory does not grow with the number of requests: the Go heap is kept under a
+soft 44 MiB (GOMEMLIMIT overrides).
 
 The provider (-upstream):
   mock   the in-process mock (flags -mock-*): no network, no key, no cost
@@ -72,7 +74,7 @@ func parseBatchFlags(args []string, stderr io.Writer) (*batchFlags, error) {
 	fs.IntVar(&f.tpm, "tpm", 0, "the key's tokens per minute, if you know it (with -rpm)")
 	fs.IntVar(&f.attempts, "attempts", 8, "attempts per request for failures other than 429 (a 429 is retried as long as it takes)")
 	fs.IntVar(&f.defaultOut, "default-output", 256, "answer tokens assumed for a chat request without max_tokens (limits and cost)")
-	fs.StringVar(&budget, "budget", "", "the most to spend, in `DOLLARS` (like 2.50): refuse to start if the estimate is above, stop when spending reaches it")
+	fs.StringVar(&budget, "budget", "", "the most to spend, in `DOLLARS` (like 2.50): refuse to start if the estimate is above, stop before spending passes it")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up on a request after this long in all, e.g. 10m (0: never)")
 	fs.DurationVar(&f.mockTTFT, "mock-ttft", 0, "mock: time to first token")
 	fs.IntVar(&f.mockRPM, "mock-rpm", 0, "mock: requests per minute (0: unlimited)")
