@@ -43,11 +43,16 @@
 //
 // # Rate limits and faults
 //
-// [Config.RPM] and [Config.TPM] are per-model token buckets that refill continuously, as OpenAI's limits do. A
-// request costs one request and its prompt plus completion tokens (known before answering, since answers are
-// deterministic). Over the limit the reply is a 429 with an OpenAI-style body and the headers retry-after,
-// retry-after-ms and x-ratelimit-{limit,remaining,reset}-{requests,tokens}; successful replies carry the
-// x-ratelimit headers too. Only the trio of a limit that is set is sent: with RPM alone, no -tokens headers.
+// [Config.RPM] and [Config.TPM] are token buckets per model family that refill continuously, as OpenAI's limits
+// do: a dated snapshot ("gpt-4o-2024-08-06") shares its family's buckets. Only the family's own id, FAMILY-YYYY-MM-DD
+// with a real date from 2023 on, and the older FAMILY-MMDD of gpt-4 and gpt-3.5-turbo are accepted; any other name
+// is 404 model_not_found on every endpoint. A request is admitted by OpenAI's documented rule: its prompt tokens
+// plus max_tokens (or max_completion_tokens) for each of its n choices (without a cap, the answer it will get);
+// when the answer has been sent, the unused part of that charge goes back to the bucket, and usage reports the
+// real tokens. [Config.StartUsed] starts every bucket partly used. Over a limit the reply is a 429 with an
+// OpenAI-style body ("Limit L, Used U, Requested R") and the headers retry-after and retry-after-ms. Every response
+// carries x-request-id, and every chat and embeddings response the six x-ratelimit-{limit,remaining,reset}-
+// {requests,tokens} headers, whatever limits are set: a limit that is not set reports 1,000,000,000.
 // Faults are drawn per request from [Config.Seed] and the request's sequence number, so a sequential test sees
 // the same faults in the same places on every run.
 //

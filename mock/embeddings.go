@@ -50,10 +50,7 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 	if s.injectError(w, d.fault) {
 		return
 	}
-	verdict := s.limits.take(req.Model, total, time.Now())
-	s.limits.setHeaders(w.Header(), verdict)
-	if verdict.limited != "" {
-		s.writeLimited(w, req.Model, verdict)
+	if _, ok := s.admit(w, req.Model, total); !ok {
 		return
 	}
 	s.stats.usage(total, 0, 0)

@@ -20,7 +20,10 @@ type Config struct {
 	TailRate         float64       // probability that a request is in the slow tail…
 	TailDelay        time.Duration // …which adds this to its time to first token
 
-	RPM, TPM int // per-model limits per minute; 0 = unlimited
+	RPM, TPM int // per-model-family limits per minute; 0 = unlimited
+	// StartUsed is the fraction (0 to 1) of each family's minute already used when the server starts, as on a
+	// key that another process, or the previous run, has been using.
+	StartUsed float64
 
 	FaultRate     float64       // probability that a request gets a fault
 	Faults        []Fault       // kinds to draw from; empty means all kinds
@@ -54,6 +57,7 @@ const DefaultMaxConcurrent = 1024
 type Server struct {
 	cfg        Config
 	seq        atomic.Uint64 // request sequence number, for seeded draws
+	ids        atomic.Uint64 // numbers every response's x-request-id
 	stats      stats
 	limits     limiter
 	prefixes   prefixCache
@@ -68,7 +72,7 @@ func (c Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"Jitter", c.Jitter}, {"TailRate", c.TailRate}, {"FaultRate", c.FaultRate}} {
+	}{{"Jitter", c.Jitter}, {"TailRate", c.TailRate}, {"FaultRate", c.FaultRate}, {"StartUsed", c.StartUsed}} {
 		if !(f.v >= 0 && f.v <= 1) { // also rejects NaN
 			return fmt.Errorf("mock: Config.%s = %v, want a fraction between 0 and 1", f.name, f.v)
 		}
@@ -120,7 +124,7 @@ func New(cfg Config) *Server {
 	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 10*time.Second)
 	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, 2*time.Minute)
 	s := &Server{cfg: cfg, tokenizing: make(chan struct{}, runtime.GOMAXPROCS(0))}
-	s.limits.init(cfg.RPM, cfg.TPM)
+	s.limits.init(cfg.RPM, cfg.TPM, cfg.StartUsed)
 	s.prefixes.init(1 << 16)
 	s.counts.init(cfg.TokenCacheBytes)
 	s.stats.init()
@@ -195,6 +199,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		endpoint = "other"
 	}
 	sw := &statusWriter{ResponseWriter: w}
+	sw.Header().Set("x-request-id", s.requestID())
 	s.stats.begin(endpoint)
 	defer func() {
 		code := sw.status()
@@ -227,6 +232,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		h(sw, r)
 	}
+}
+
+// requestID is a new x-request-id. Both halves depend on the seed and the number, so ids of neighbouring
+// responses do not share halves.
+func (s *Server) requestID() string {
+	n, seed := s.ids.Add(1), uint64(s.cfg.Seed)
+	return "req_" + hex10(mix(n+mix(seed))) + hex10(mix(^n^seed))
 }
 
 // StatusClientClosed is counted in Stats.ByStatus for a request whose client went away before the server sent

@@ -1,10 +1,11 @@
 // Command workbook is the learner's command line for the course: it lists progress, gives hints, checks
-// exercises, runs the mock LLM server, and runs the capstone.
+// exercises, runs the mock LLM server, sends batches of requests within rate limits, and runs the capstone.
 //
 //	go run ./cmd/workbook progress
 //	go run ./cmd/workbook hint lru
 //	go run ./cmd/workbook check lru
 //	go run ./cmd/workbook mock -addr 127.0.0.1:8080
+//	go run ./cmd/workbook batch -in requests.jsonl -out results.jsonl
 //
 // Each subcommand lives in a file of its own and registers itself with register.
 package main

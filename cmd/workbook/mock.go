@@ -30,6 +30,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&cfg.TailDelay, "tail-delay", 0, "extra time to first token in the slow tail, e.g. 5s")
 	fs.IntVar(&cfg.RPM, "rpm", 0, "requests per minute per model (0 = unlimited)")
 	fs.IntVar(&cfg.TPM, "tpm", 0, "tokens per minute per model (0 = unlimited)")
+	fs.Float64Var(&cfg.StartUsed, "start-used", 0, "fraction of each model's minute already used at start, e.g. 0.6")
 	fs.Float64Var(&cfg.FaultRate, "fault-rate", 0, "probability that a request gets a fault, e.g. 0.1")
 	faults := fs.String("faults", "", "comma-separated fault kinds to draw from: 500,503,429,drop,slow-first-byte (default all)")
 	fs.DurationVar(&cfg.SlowFirstByte, "slow-first-byte", 30*time.Second, "delay of the slow-first-byte fault")
