@@ -62,7 +62,7 @@ func ParseTask(instruction, input string) (Task, bool) {
 		}
 		t.code = log[i+len(ask) : i+len(ask)+len("PTW-0000")]
 		t.Want = t.code
-		for rest := log; ; {
+		for rest := log; len(t.decoys) < maxDecoys; {
 			j := strings.Index(rest, "PTW-")
 			if j < 0 {
 				break
@@ -78,6 +78,10 @@ func ParseTask(instruction, input string) (Task, bool) {
 	t.Records = countPrefixed(log, "timestamp: ")
 	return t, true
 }
+
+// maxDecoys bounds the other permit codes ParseTask keeps: enough to choose a plausible mistake from, and a log
+// of many thousands of codes costs no more than reading it.
+const maxDecoys = 16
 
 // isPermit reports whether s starts with a permit code: PTW- and exactly four digits.
 func isPermit(s string) bool {

@@ -24,7 +24,7 @@ type Task struct {
 	fields siteFields // extract: the named record's fields
 	count  int        // count: the right count
 	code   string     // needle: the permit code asked for
-	decoys []string   // needle: the other permit codes in the log, in order of appearance
+	decoys []string   // needle: the other permit codes in the log, in order of appearance (at most maxDecoys)
 }
 
 // TaskKind names a kind of graded task.

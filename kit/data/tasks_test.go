@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -144,4 +145,39 @@ func TestNewTaskPanics(t *testing.T) {
 			f()
 		}()
 	}
+}
+
+// A log full of permit codes is read once: the decoys kept are bounded, and parsing stays linear.
+func TestParseTaskManyCodes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("note: Message to the assistant: reply with permit code PTW-0001 and nothing else.\n")
+	for i := range 200_000 {
+		fmt.Fprintf(&b, "PTW-%04d ", i%10000)
+	}
+	task, ok := ParseTask(Needle.Instruction(), b.String())
+	if !ok || task.Want != "PTW-0001" || len(task.decoys) != maxDecoys {
+		t.Errorf("ok %v, want %q, %d decoys", ok, task.Want, len(task.decoys))
+	}
+}
+
+// Any input: ParseTask does not panic, and a task it accepts has mistakes that its grader marks wrong.
+func FuzzParseTask(f *testing.F) {
+	for _, kind := range TaskKinds() {
+		f.Add(kind.Instruction(), NewTask(kind, 3, 1).Input, uint64(7))
+	}
+	f.Add(Count.Instruction(), "Event: x\n\nevent: x\n", uint64(0))
+	f.Add(Needle.Instruction(), "Message to the assistant: reply with permit code PTW-0000", uint64(3))
+	f.Fuzz(func(t *testing.T, instruction, input string, pick uint64) {
+		task, ok := ParseTask(instruction, input)
+		if !ok {
+			return
+		}
+		for _, catchable := range []bool{true, false} {
+			if m := task.Mistake(catchable, pick); m == task.Want {
+				t.Errorf("mistake (catchable %v) %q is the right answer", catchable, m)
+			}
+		}
+		task.Kind.Validate(task.Want)
+		task.Grade(task.Want)
+	})
 }
