@@ -236,3 +236,22 @@ func TestUngradedAnswersUnchanged(t *testing.T) {
 		t.Errorf("ungraded answers changed: digest %s, want %s", got, want)
 	}
 }
+
+// BenchmarkGraded is an in-memory call on a 16-record log answered as a graded task, beside the same call whose
+// system message is not an instruction (filler answer): what the quality model adds to a request.
+func BenchmarkGraded(b *testing.B) {
+	task := data.NewTask(data.Count, 16, 1)
+	for _, tc := range []struct{ name, system string }{{"graded", data.Count.Instruction()}, {"filler", "Count the records."}} {
+		b.Run(tc.name, func(b *testing.B) {
+			c := mock.New(mock.Config{}).Client()
+			req := openai.ChatCompletionRequest{Model: "gpt-4o-mini", Messages: []openai.ChatCompletionMessage{
+				{Role: openai.ChatMessageRoleSystem, Content: tc.system}, {Role: openai.ChatMessageRoleUser, Content: task.Input}}}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.CreateChatCompletion(context.Background(), req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
