@@ -13,13 +13,14 @@ PULSE_REPEAT ?= 1
 LAB_FLAGS ?= $(if $(filter true,$(CI)),--no-browser,)$(if $(SSH_CONNECTION), --no-browser,)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test bench bench-pulse strip progress clean
+.PHONY: help setup lab test bench bench-pulse mutate strip progress clean
 
 help:
 	@echo "make lab       install everything (once) and open the course in JupyterLab (built-in mock: no API key)"
 	@echo "make test      run every check: gofmt, vet, go test -race, exercises, notebooks, browser"
 	@echo "make bench     run the benchmarks of the solutions, lessons and mock (BENCHTIME=$(BENCHTIME))"
 	@echo "make bench-pulse  the capstone at zero model latency on $(PULSE_SIZES) logs: wall, MB/s, peak RSS per mode"
+	@echo "make mutate    mutation testing: how many wrong solutions the suites catch (20-40 min; TOPICS=cost)"
 	@echo "make strip     clear notebook outputs before committing"
 	@echo "make progress  list your exercises, done or not"
 	@echo "make setup     only install: Go tools, venv, GoNB kernel"
@@ -41,6 +42,9 @@ bench-pulse:
 	@mkdir -p out
 	go build -o out/workbook ./cmd/workbook
 	out/workbook pulse -bench $(PULSE_SIZES) -repeat $(PULSE_REPEAT) -upstream instant
+
+mutate:
+	python3 scripts/mutate.py $(TOPICS)
 
 strip:
 	@python3 scripts/strip_notebooks.py

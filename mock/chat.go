@@ -17,6 +17,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		var req *chatRequest
 		req, rerr = decodeChat(body)
 		if rerr == nil {
+			s.stats.model(req.Model)
 			s.serveChat(w, r, req, start)
 			return
 		}
@@ -43,8 +44,6 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequ
 	ctx := r.Context()
 	seq := s.seq.Add(1)
 	d := s.draw(seq)
-	// Both halves depend on seed and seq, so ids of neighbouring requests do not share halves.
-	w.Header().Set("x-request-id", "req_"+hex10(mix(seq+mix(uint64(s.cfg.Seed))))+hex10(mix(^seq^uint64(s.cfg.Seed))))
 
 	enc, err := tokens.For(req.Model)
 	if err != nil {
@@ -58,9 +57,10 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequ
 	completion := 0
 	for i := range answers {
 		hi := mix(h + uint64(i))
-		answers[i] = generate(v, hi, s.answerLength(hi), req.maxOut())
+		answers[i] = s.reply(enc, v, req, hi, prompt)
 		completion += len(answers[i].pieces)
 	}
+	req.Messages = nil // counted and hashed: a request waiting out its latency keeps none of its text
 
 	if d.fault == FaultSlowFirstByte {
 		s.stats.fault(d.fault)
@@ -72,12 +72,11 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequ
 	if s.injectError(w, d.fault) {
 		return
 	}
-	verdict := s.limits.take(req.Model, prompt+completion, time.Now())
-	s.limits.setHeaders(w.Header(), verdict)
-	if verdict.limited != "" {
-		s.writeLimited(w, req.Model, verdict)
+	settle, ok := s.admit(w, req.Model, chatCharge(req, prompt, completion))
+	if !ok {
 		return
 	}
+	defer settle(prompt + completion)
 	s.stats.usage(prompt, cached, completion)
 
 	c := completionInfo{
@@ -111,6 +110,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequ
 		}
 	}
 	body := appendCompletion(make([]byte, 0, size), c, answers)
+	settle(prompt + completion)
 	h2 := w.Header()
 	h2.Set("Content-Type", "application/json")
 	h2.Set("Content-Length", strconv.Itoa(len(body)))
@@ -143,26 +143,6 @@ func (s *Server) injectError(w http.ResponseWriter, f Fault) bool {
 		return false
 	}
 	return true
-}
-
-// writeLimited sends the 429 of a request over the RPM or TPM limit.
-func (s *Server) writeLimited(w http.ResponseWriter, model string, v verdict) {
-	s.stats.rateLimited.Add(1)
-	var msg string
-	switch {
-	case v.tooLarge:
-		msg = "Request too large for " + model + " on tokens per min (TPM): Limit " + strconv.Itoa(s.limits.tpm) +
-			". The input or output tokens must be reduced in order to run successfully."
-		v.wait = time.Minute
-	case v.limited == "requests":
-		msg = "Rate limit reached for " + model + " on requests per min (RPM): Limit " + strconv.Itoa(s.limits.rpm) +
-			", Used " + strconv.Itoa(s.limits.rpm-v.remainingReq) + ", Requested 1. Please try again in " + resetString(v.wait) + "."
-	default:
-		msg = "Rate limit reached for " + model + " on tokens per min (TPM): Limit " + strconv.Itoa(s.limits.tpm) +
-			", Used " + strconv.Itoa(s.limits.tpm-v.remainingT) + ". Please try again in " + resetString(v.wait) + "."
-	}
-	setRetryAfter(w.Header(), v.wait)
-	writeError(w, http.StatusTooManyRequests, apiError{Message: msg, Type: v.limited, Code: "rate_limit_exceeded"})
 }
 
 // abort drops the connection: net/http closes it without finishing the response, and Transport closes the

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bufio"
 	"encoding/base64"
 	"encoding/binary"
 	"math"
@@ -28,6 +29,7 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 		writeError(w, rerr.status, rerr.e)
 		return
 	}
+	s.stats.model(req.Model)
 	ctx := r.Context()
 	seq := s.seq.Add(1)
 	d := s.draw(seq)
@@ -36,12 +38,8 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, apiError{Message: "mock: " + err.Error(), Type: "server_error"})
 		return
 	}
-	ids := make([][]int, len(req.inputs))
-	total := 0
-	for i, in := range req.inputs {
-		ids[i] = s.counts.ids(enc, in)
-		total += len(ids[i])
-	}
+	ids, total := s.tokenize(enc, req.inputs)
+	req.inputs = nil // tokenized: a request waiting out its latency keeps only the ids
 	if d.fault == FaultSlowFirstByte {
 		s.stats.fault(d.fault)
 		if !sleep(ctx, s.cfg.SlowFirstByte) {
@@ -52,10 +50,7 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 	if s.injectError(w, d.fault) {
 		return
 	}
-	verdict := s.limits.take(req.Model, total, time.Now())
-	s.limits.setHeaders(w.Header(), verdict)
-	if verdict.limited != "" {
-		s.writeLimited(w, req.Model, verdict)
+	if _, ok := s.admit(w, req.Model, total); !ok {
 		return
 	}
 	s.stats.usage(total, 0, 0)
@@ -63,13 +58,27 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// The reply goes out as it is made, through a fixed buffer: 2,048 inputs of 3,072 dimensions make tens of
+	// MB of JSON, and the memory a request takes must not grow with that.
 	dims, native := req.dims(), modelInfo(req.Model).dims
 	b64 := req.EncodingFormat == "base64"
-	out := make([]byte, 0, 64+len(ids)*dims*12)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	dropAt := -1
+	if d.fault == FaultDrop {
+		s.stats.fault(d.fault)
+		dropAt = len(ids) / 2
+	}
+	out := make([]byte, 0, 64+dims*12)
 	out = append(out, `{"object":"list","data":[`...)
 	vec := make([]float64, native)
 	raw := make([]byte, 4*dims)
 	for i, tok := range ids {
+		if i == dropAt {
+			bw.Flush()
+			abort(w)
+		}
 		embed(vec, req.Model, tok)
 		normalize(vec[:dims])
 		if i > 0 {
@@ -96,6 +105,10 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 			out = append(out, ']')
 		}
 		out = append(out, '}')
+		if _, err := bw.Write(out); err != nil {
+			return // the client went away
+		}
+		out = out[:0]
 	}
 	out = append(out, `],"model":`...)
 	out = appendString(out, req.Model)
@@ -104,21 +117,24 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 	out = append(out, `,"total_tokens":`...)
 	out = strconv.AppendInt(out, int64(total), 10)
 	out = append(out, "}}"...)
+	bw.Write(out)
+	bw.Flush()
+}
 
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(out)))
-	w.WriteHeader(http.StatusOK)
-	if d.fault == FaultDrop {
-		s.stats.fault(d.fault)
-		w.Write(out[:len(out)/2])
-		abort(w)
+// tokenize returns the token ids of each input and their total, tokenizing as promptUsage does.
+func (s *Server) tokenize(enc *tokens.Encoder, inputs []string) (ids [][]uint32, total int) {
+	s.tokenizing <- struct{}{}
+	defer func() { <-s.tokenizing }()
+	ids = make([][]uint32, len(inputs))
+	for i, in := range inputs {
+		ids[i] = s.counts.ids(enc, in)
+		total += len(ids[i])
 	}
-	w.Write(out)
+	return ids, total
 }
 
 // embed fills vec with the sum of the token vectors of ids.
-func embed(vec []float64, model string, ids []int) {
+func embed(vec []float64, model string, ids []uint32) {
 	clear(vec)
 	mh := newHash()
 	mh.str(model)

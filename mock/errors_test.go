@@ -122,6 +122,10 @@ func TestConfigValidate(t *testing.T) {
 		{mock.Config{TTFT: -time.Second}, "TTFT"},
 		{mock.Config{RPM: -1}, "RPM"},
 		{mock.Config{MaxBodyBytes: -1}, "MaxBodyBytes"},
+		{mock.Config{MaxConcurrent: -1}, "MaxConcurrent"},
+		{mock.Config{TokenCacheBytes: -1}, "TokenCacheBytes"},
+		{mock.Config{ReadTimeout: -time.Second}, "ReadTimeout"},
+		{mock.Config{IdleTimeout: -1}, "IdleTimeout"},
 	} {
 		err := tc.cfg.Validate()
 		if err == nil || !strings.Contains(err.Error(), "Config."+tc.field) {

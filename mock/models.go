@@ -23,8 +23,8 @@ type model struct {
 	flexibleDims bool // embedding models: accepts "dimensions"
 }
 
-// knownModels are the models the mock serves. Chat models with a date suffix ("gpt-4o-2024-08-06") are
-// accepted as their base model.
+// knownModels are the model families the mock serves. A dated snapshot of a family is accepted by the pattern in
+// snapshotOf and shares the family's rate-limit buckets; any other name is 404 model_not_found on every endpoint.
 var knownModels = []model{
 	{id: "gpt-5", kind: kindChat},
 	{id: "gpt-5-mini", kind: kindChat},
@@ -63,18 +63,48 @@ func Models() []string {
 	return ids
 }
 
-// modelInfo finds a model by id, allowing a date suffix (-YYYY-MM-DD or -MMDD). It returns nil if unknown.
+// modelInfo finds the family of a model id, or nil if the id is not one the mock serves. Accepted: a family's
+// own id ("gpt-4o"), a dated snapshot "FAMILY-YYYY-MM-DD" with a real calendar date from 2023 on
+// ("gpt-4o-2024-08-06"), and for the two families that used them, the older "FAMILY-MMDD" snapshots with a real
+// month and day ("gpt-4-0613", "gpt-3.5-turbo-0125"). Nothing else: "gpt-4o-1001" and "gpt-4o-20ZZZZZZZZ" are
+// unknown, so renaming a model cannot reach a bucket of its own.
 func modelInfo(id string) *model {
 	if m, ok := modelsByID[id]; ok {
 		return m
 	}
-	if i := strings.LastIndex(id, "-20"); i > 0 && len(id)-i == len("-2024-08-06") {
-		return modelsByID[id[:i]]
+	family, ok := snapshotOf(id)
+	if !ok {
+		return nil
 	}
-	if i := strings.LastIndexByte(id, '-'); i > 0 && len(id)-i == len("-0613") && isDigits(id[i+1:]) {
-		return modelsByID[id[:i]]
+	return modelsByID[family]
+}
+
+// legacySnapshots are the families whose snapshots were named FAMILY-MMDD.
+var legacySnapshots = map[string]bool{"gpt-4": true, "gpt-3.5-turbo": true}
+
+// snapshotOf splits a snapshot id into its family, if it has the form of one.
+func snapshotOf(id string) (family string, ok bool) {
+	const dated = len("-2024-08-06")
+	if n := len(id) - dated; n > 0 && id[n] == '-' {
+		if d, err := time.Parse("2006-01-02", id[n+1:]); err == nil && d.Year() >= 2023 {
+			return id[:n], true
+		}
 	}
-	return nil
+	const legacy = len("-0613")
+	if n := len(id) - legacy; n > 0 && id[n] == '-' && isDigits(id[n+1:]) && legacySnapshots[id[:n]] {
+		if _, err := time.Parse("0102", id[n+1:]); err == nil {
+			return id[:n], true
+		}
+	}
+	return "", false
+}
+
+// family is the id of the model family that id belongs to, or id itself if the mock does not know it.
+func family(id string) string {
+	if m := modelInfo(id); m != nil {
+		return m.id
+	}
+	return id
 }
 
 func isDigits(s string) bool {

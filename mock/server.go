@@ -1,8 +1,13 @@
 package mock
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"net/http"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -15,7 +20,10 @@ type Config struct {
 	TailRate         float64       // probability that a request is in the slow tail…
 	TailDelay        time.Duration // …which adds this to its time to first token
 
-	RPM, TPM int // per-model limits per minute; 0 = unlimited
+	RPM, TPM int // per-model-family limits per minute; 0 = unlimited
+	// StartUsed is the fraction (0 to 1) of each family's minute already used when the server starts, as on a
+	// key that another process, or the previous run, has been using.
+	StartUsed float64
 
 	FaultRate     float64       // probability that a request gets a fault
 	Faults        []Fault       // kinds to draw from; empty means all kinds
@@ -27,17 +35,36 @@ type Config struct {
 	AnswerTokens int
 	// MaxBodyBytes limits request bodies; 0 means 8 MiB. Larger bodies get a 413.
 	MaxBodyBytes int64
+
+	// MaxConcurrent caps the API requests served at once; 0 means DefaultMaxConcurrent. One more gets a 503
+	// with an OpenAI-style body (code "overloaded") and retry-after. With MaxBodyBytes it bounds the memory
+	// requests take; the caches are bounded on their own (TokenCacheBytes, and a fixed-size prefix memory).
+	MaxConcurrent int
+	// TokenCacheBytes bounds the memory of token ids kept so repeated texts are not tokenized again; 0 means
+	// 16 MiB.
+	TokenCacheBytes int64
+
+	// ReadTimeout bounds the time a client has to send a request's headers and body on a real connection
+	// (HTTPServer); 0 means 10 s. A client that stalls is disconnected. IdleTimeout bounds how long a
+	// keep-alive connection may wait for its next request; 0 means 2 minutes.
+	ReadTimeout, IdleTimeout time.Duration
 }
+
+// DefaultMaxConcurrent is MaxConcurrent's default: far more than any lesson runs at once.
+const DefaultMaxConcurrent = 1024
 
 // Server is an OpenAI-compatible http.Handler. Create it with New; it is safe for concurrent use.
 type Server struct {
-	cfg      Config
-	seq      atomic.Uint64 // request sequence number, for seeded draws
-	stats    stats
-	limits   limiter
-	prefixes prefixCache
-	counts   countCache
-	fp       string // system_fingerprint
+	cfg        Config
+	seq        atomic.Uint64 // request sequence number, for seeded draws
+	ids        atomic.Uint64 // numbers every response's x-request-id
+	stats      stats
+	limits     limiter
+	prefixes   prefixCache
+	counts     countCache
+	active     atomic.Int64  // API requests being served, for MaxConcurrent
+	tokenizing chan struct{} // a slot per request tokenizing: GOMAXPROCS
+	fp         string        // system_fingerprint
 }
 
 // Validate reports the first setting of c that makes no sense, naming the field.
@@ -45,7 +72,7 @@ func (c Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"Jitter", c.Jitter}, {"TailRate", c.TailRate}, {"FaultRate", c.FaultRate}} {
+	}{{"Jitter", c.Jitter}, {"TailRate", c.TailRate}, {"FaultRate", c.FaultRate}, {"StartUsed", c.StartUsed}} {
 		if !(f.v >= 0 && f.v <= 1) { // also rejects NaN
 			return fmt.Errorf("mock: Config.%s = %v, want a fraction between 0 and 1", f.name, f.v)
 		}
@@ -53,7 +80,8 @@ func (c Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		d    time.Duration
-	}{{"TTFT", c.TTFT}, {"InterToken", c.InterToken}, {"TailDelay", c.TailDelay}, {"SlowFirstByte", c.SlowFirstByte}} {
+	}{{"TTFT", c.TTFT}, {"InterToken", c.InterToken}, {"TailDelay", c.TailDelay}, {"SlowFirstByte", c.SlowFirstByte},
+		{"ReadTimeout", c.ReadTimeout}, {"IdleTimeout", c.IdleTimeout}} {
 		if f.d < 0 {
 			return fmt.Errorf("mock: Config.%s = %v, want a duration ≥ 0", f.name, f.d)
 		}
@@ -67,6 +95,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("mock: Config.AnswerTokens = %d, want ≥ 0", c.AnswerTokens)
 	case c.MaxBodyBytes < 0:
 		return fmt.Errorf("mock: Config.MaxBodyBytes = %d, want ≥ 0", c.MaxBodyBytes)
+	case c.MaxConcurrent < 0:
+		return fmt.Errorf("mock: Config.MaxConcurrent = %d, want ≥ 0 (0 means %d)", c.MaxConcurrent, DefaultMaxConcurrent)
+	case c.TokenCacheBytes < 0:
+		return fmt.Errorf("mock: Config.TokenCacheBytes = %d, want ≥ 0", c.TokenCacheBytes)
 	}
 	return nil
 }
@@ -87,10 +119,14 @@ func New(cfg Config) *Server {
 	if len(cfg.Faults) == 0 {
 		cfg.Faults = AllFaults()
 	}
-	s := &Server{cfg: cfg}
-	s.limits.init(cfg.RPM, cfg.TPM)
+	cfg.MaxConcurrent = cmp.Or(cfg.MaxConcurrent, DefaultMaxConcurrent)
+	cfg.TokenCacheBytes = cmp.Or(cfg.TokenCacheBytes, 16<<20)
+	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 10*time.Second)
+	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, 2*time.Minute)
+	s := &Server{cfg: cfg, tokenizing: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	s.limits.init(cfg.RPM, cfg.TPM, cfg.StartUsed)
 	s.prefixes.init(1 << 16)
-	s.counts.init(4096)
+	s.counts.init(cfg.TokenCacheBytes)
 	s.stats.init()
 	s.fp = "fp_" + hex10(mix(uint64(cfg.Seed)^0x6d6f636b))
 	return s
@@ -98,6 +134,36 @@ func New(cfg Config) *Server {
 
 // Config returns the configuration the server runs with, defaults filled in.
 func (s *Server) Config() Config { return s.cfg }
+
+// LongestReply is the longest a reply can take to finish under c, from the end of its request: the slow first
+// byte (if that fault can be drawn), the slowest time to first token (jitter and tail included) and the longest
+// answer at the slowest time per token.
+func (c Config) LongestReply() time.Duration {
+	scale := 1 + c.Jitter
+	answer := minAnswer + spanAnswer - 1
+	if c.AnswerTokens > 0 {
+		answer = c.AnswerTokens
+	}
+	d := float64(c.TTFT)*scale + float64(c.TailDelay) + float64(c.InterToken)*scale*float64(answer)
+	if c.FaultRate > 0 && (len(c.Faults) == 0 || slices.Contains(c.Faults, FaultSlowFirstByte)) {
+		d += float64(cmp.Or(c.SlowFirstByte, 30*time.Second))
+	}
+	return time.Duration(min(d, float64(math.MaxInt64/2)))
+}
+
+// HTTPServer returns an http.Server that serves s with timeouts: the headers must arrive within ReadTimeout, and
+// the body too (a client that stalls is disconnected); the reply may take ReadTimeout plus LongestReply plus a
+// minute to write (no reply the configuration allows is cut short); an idle keep-alive connection is closed
+// after IdleTimeout. Set Addr, or call Serve with a listener.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: s.cfg.ReadTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.ReadTimeout + s.cfg.LongestReply() + time.Minute,
+		IdleTimeout:       s.cfg.IdleTimeout,
+	}
+}
 
 // Endpoint paths.
 const (
@@ -133,6 +199,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		endpoint = "other"
 	}
 	sw := &statusWriter{ResponseWriter: w}
+	sw.Header().Set("x-request-id", s.requestID())
 	s.stats.begin(endpoint)
 	defer func() {
 		code := sw.status()
@@ -142,6 +209,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.stats.end(code)
 	}()
 
+	if strings.HasPrefix(path, "/v1/") {
+		if s.active.Add(1) > int64(s.cfg.MaxConcurrent) {
+			s.active.Add(-1)
+			s.stats.rejected.Add(1)
+			setRetryAfter(sw.Header(), time.Second)
+			writeError(sw, http.StatusServiceUnavailable, apiError{Message: "The mock is serving its limit of " +
+				strconv.Itoa(s.cfg.MaxConcurrent) + " requests at once (MaxConcurrent); try again shortly.",
+				Type: "server_error", Code: "overloaded"})
+			return
+		}
+		defer s.active.Add(-1)
+	}
 	switch {
 	case h == nil:
 		writeError(sw, http.StatusNotFound, apiError{
@@ -153,6 +232,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		h(sw, r)
 	}
+}
+
+// requestID is a new x-request-id. Both halves depend on the seed and the number, so ids of neighbouring
+// responses do not share halves.
+func (s *Server) requestID() string {
+	n, seed := s.ids.Add(1), uint64(s.cfg.Seed)
+	return "req_" + hex10(mix(n+mix(seed))) + hex10(mix(^n^seed))
 }
 
 // StatusClientClosed is counted in Stats.ByStatus for a request whose client went away before the server sent

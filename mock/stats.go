@@ -22,7 +22,14 @@ type Stats struct {
 	// Beyond the contract:
 	Faults      map[string]int64 `json:"faults"`       // injected faults by kind
 	RateLimited int64            `json:"rate_limited"` // 429s from the RPM/TPM limits (not injected ones)
+	Rejected    int64            `json:"rejected"`     // 503s to requests beyond Config.MaxConcurrent
+	// Models counts well-formed chat and embedding requests by the model they asked for, as sent. It keeps
+	// MaxModelNames names; requests for further names are counted under "other".
+	Models map[string]int64 `json:"models"`
 }
+
+// MaxModelNames bounds Stats.Models.
+const MaxModelNames = 64
 
 type stats struct {
 	mu          sync.Mutex
@@ -30,18 +37,31 @@ type stats struct {
 	byEndpoint  map[string]int64
 	byStatus    map[int]int64
 	faults      map[string]int64
+	models      map[string]int64
 	inFlight    atomic.Int64
 	peak        atomic.Int64
 	prompt      atomic.Int64
 	cached      atomic.Int64
 	completion  atomic.Int64
 	rateLimited atomic.Int64
+	rejected    atomic.Int64
 }
 
 func (st *stats) init() {
 	st.byEndpoint = map[string]int64{}
 	st.byStatus = map[int]int64{}
 	st.faults = map[string]int64{}
+	st.models = map[string]int64{}
+}
+
+// model counts a request for model.
+func (st *stats) model(model string) {
+	st.mu.Lock()
+	if _, ok := st.models[model]; !ok && len(st.models) >= MaxModelNames {
+		model = "other"
+	}
+	st.models[model]++
+	st.mu.Unlock()
 }
 
 func (st *stats) begin(endpoint string) {
@@ -86,6 +106,7 @@ func (s *Server) Stats() Stats {
 		ByEndpoint: maps.Clone(st.byEndpoint),
 		ByStatus:   maps.Clone(st.byStatus),
 		Faults:     maps.Clone(st.faults),
+		Models:     maps.Clone(st.models),
 	}
 	st.mu.Unlock()
 	out.PromptTokens = st.prompt.Load()
@@ -94,6 +115,7 @@ func (s *Server) Stats() Stats {
 	out.InFlight = st.inFlight.Load()
 	out.PeakConcurrent = st.peak.Load()
 	out.RateLimited = st.rateLimited.Load()
+	out.Rejected = st.rejected.Load()
 	return out
 }
 
@@ -106,11 +128,13 @@ func (s *Server) ResetStats() {
 	clear(st.byEndpoint)
 	clear(st.byStatus)
 	clear(st.faults)
+	clear(st.models)
 	st.mu.Unlock()
 	st.prompt.Store(0)
 	st.cached.Store(0)
 	st.completion.Store(0)
 	st.rateLimited.Store(0)
+	st.rejected.Store(0)
 	st.peak.Store(st.inFlight.Load())
 }
 

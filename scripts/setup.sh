@@ -15,6 +15,8 @@ command -v python3 >/dev/null || die "python3 is not installed: install Python 3
 # 1. Go tools, at the versions go.mod's tool directive pins (go install @latest of GoNB is refused by the proxy).
 say "Go tools (gonb, goimports, gopls) -> .bin/"
 GOBIN="$root/.bin" go install github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports golang.org/x/tools/gopls
+# Every module go.mod names, now: a notebook must not download at run time ("go: downloading …" on a cell's stderr).
+go mod download
 
 # 2. Python venv: JupyterLab, nbclient, playwright, … at pinned versions; reinstalled when requirements.txt changes.
 if [ ! -x .venv/bin/python ]; then

@@ -6,7 +6,8 @@ shows everything that is wrong.
 
 Stages: gofmt, stripped (notebooks committed without outputs), tidy (go mod tidy -diff), vet, layers (the
 learner's binary links no testing package), gotest (go test -race), exercises (every
-stub fails with its message, every solution passes), notebooks (each executed headless through GoNB), browser
+stub fails with its message, every solution passes), notebooks (each executed headless through GoNB), secrets
+(00-start run with a sentinel key against an upstream that quotes it back: the key in no output), browser
 (JupyterLab + headless Chromium). Each stage's checks count one by one (a package, an exercise, a notebook);
 the last line is "N passed, N failed". Exit status 1 if anything failed.
 """
@@ -73,6 +74,8 @@ STAGES = {
     "gotest": ("go test -race " + " ".join(GO_TEST_PKGS), ["go", "test", "-race", "-timeout", "15m", *GO_TEST_PKGS]),
     "exercises": ("stubs fail with their message, solutions pass", ["go", "run", "./scripts/exercisecheck"]),
     "notebooks": ("every notebook executed headless through GoNB", [PY, "scripts/run_notebooks.py"]),
+    "secrets": ("00-start against an upstream quoting a sentinel key: the key in no output",
+                [PY, "scripts/run_notebooks.py", "--sentinel", "notebooks/00-start.ipynb"]),
     "browser": ("Run All in JupyterLab in headless Chromium", [PY, "scripts/browser_test.py"]),
 }
 

@@ -1,10 +1,11 @@
 // Command workbook is the learner's command line for the course: it lists progress, gives hints, checks
-// exercises, runs the mock LLM server, and runs the capstone.
+// exercises, runs the mock LLM server, sends batches of requests within rate limits, and runs the capstone.
 //
 //	go run ./cmd/workbook progress
 //	go run ./cmd/workbook hint lru
 //	go run ./cmd/workbook check lru
 //	go run ./cmd/workbook mock -addr 127.0.0.1:8080
+//	go run ./cmd/workbook batch -in requests.jsonl -out results.jsonl
 //
 // Each subcommand lives in a file of its own and registers itself with register.
 package main
@@ -19,6 +20,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // command is one subcommand of workbook.
@@ -48,8 +51,14 @@ func main() {
 	os.Exit(code)
 }
 
-// run is main without the process: it returns the exit status.
+// run is main without the process: it returns the exit status. Everything the commands write passes through
+// kit/redact, so the API key (registered by lessons/llm when the program starts) and credentials in URLs are
+// never printed, whoever quotes them.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	out, errOut := redact.NewWriter(stdout), redact.NewWriter(stderr)
+	defer out.Flush()
+	defer errOut.Flush()
+	stdout, stderr = out, errOut
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		return 0

@@ -30,12 +30,17 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&cfg.TailDelay, "tail-delay", 0, "extra time to first token in the slow tail, e.g. 5s")
 	fs.IntVar(&cfg.RPM, "rpm", 0, "requests per minute per model (0 = unlimited)")
 	fs.IntVar(&cfg.TPM, "tpm", 0, "tokens per minute per model (0 = unlimited)")
+	fs.Float64Var(&cfg.StartUsed, "start-used", 0, "fraction of each model's minute already used at start, e.g. 0.6")
 	fs.Float64Var(&cfg.FaultRate, "fault-rate", 0, "probability that a request gets a fault, e.g. 0.1")
 	faults := fs.String("faults", "", "comma-separated fault kinds to draw from: 500,503,429,drop,slow-first-byte (default all)")
 	fs.DurationVar(&cfg.SlowFirstByte, "slow-first-byte", 30*time.Second, "delay of the slow-first-byte fault")
 	fs.Int64Var(&cfg.Seed, "seed", 1, "seed for jitter, tail and faults")
 	fs.IntVar(&cfg.AnswerTokens, "answer-tokens", 0, "fix every answer's length in tokens (0 = 20 to 99, from a hash of the request)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", 8<<20, "largest request body in bytes")
+	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", mock.DefaultMaxConcurrent, "API requests served at once; one more gets a 503 (code overloaded)")
+	fs.Int64Var(&cfg.TokenCacheBytes, "token-cache", 16<<20, "bytes of token ids remembered for repeated texts")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 10*time.Second, "time a client has to send a request's headers and body")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 2*time.Minute, "time an idle keep-alive connection is kept open")
 	verbose := fs.Bool("v", false, "log every request to stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: workbook mock [flags]")
@@ -81,15 +86,11 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		ln.Close()
 		return err
 	}
-	var h http.Handler = mock.New(cfg)
+	srv := mock.New(cfg).HTTPServer() // read, write and idle timeouts fit for the configuration
 	if *verbose {
-		h = logRequests(h, stderr)
+		srv.Handler = logRequests(srv.Handler, stderr)
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return ctx }, // in-flight waits end on shutdown
-	}
+	srv.BaseContext = func(net.Listener) context.Context { return ctx } // in-flight waits end on shutdown
 	base := "http://" + ln.Addr().String() + "/v1"
 	fmt.Fprintf(stdout, "mock OpenAI server listening on %s\n", base)
 	fmt.Fprintln(stdout, "Point any OpenAI client at it:")

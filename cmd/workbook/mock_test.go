@@ -17,12 +17,13 @@ func TestMockHelp(t *testing.T) {
 	if code := run(context.Background(), []string{"mock", "-h"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, f := range []string{"-addr", "-ttft", "-inter-token", "-jitter", "-rpm", "-tpm", "-fault-rate", "-faults", "-seed", "-slow-first-byte", "-tail-rate"} {
+	for _, f := range []string{"-addr", "-ttft", "-inter-token", "-jitter", "-rpm", "-tpm", "-fault-rate", "-faults", "-seed", "-slow-first-byte", "-tail-rate", "-max-concurrent", "-token-cache", "-read-timeout", "-idle-timeout"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("help lacks %s:\n%s", f, stderr.String())
 		}
 	}
-	for _, args := range [][]string{{"mock", "-rpm", "x"}, {"mock", "extra"}, {"mock", "-faults", "boom", "-addr", "127.0.0.1:0"}} {
+	for _, args := range [][]string{{"mock", "-rpm", "x"}, {"mock", "extra"}, {"mock", "-faults", "boom", "-addr", "127.0.0.1:0"},
+		{"mock", "-max-concurrent", "-1", "-addr", "127.0.0.1:0"}, {"mock", "-read-timeout", "-1s", "-addr", "127.0.0.1:0"}} {
 		if code := run(context.Background(), args, io.Discard, io.Discard); code == 0 {
 			t.Errorf("%v: exit 0", args)
 		}

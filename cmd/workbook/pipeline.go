@@ -26,7 +26,8 @@ record and summarizes every record with -workers workers, then prints the record
 process's peak resident memory (VmHWM, what /usr/bin/time -v calls "Maximum resident set size").
 
 The "model" is streaming.Summarize: a pure-CPU stand-in with zero latency, so what is measured is the
-pipeline itself. Modes:
+pipeline itself, and no provider is ever called (nothing to estimate or spend, even with OPENAI_API_KEY
+set; "workbook pulse -upstream env" is the command that makes real calls). Modes:
   bounded  records flow through streaming.Pipeline: at most 2·workers in flight (memory stays flat)
   slice    every record is read into a slice first, then the same pipeline runs over the slice
   gather   the Python seed's orchestrator (streaming.Gather): one goroutine per record, all started
@@ -88,6 +89,8 @@ func runPipeline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return json.NewEncoder(stdout).Encode(rep)
 	}
 	fmt.Fprintf(stdout, "mode        %s, %d workers, zero-latency summarizer\n", rep.Mode, rep.Workers)
+	fmt.Fprintf(stdout, "provider    none: streaming.Summarize runs in this process, so nothing is spent "+
+		"whatever OPENAI_API_KEY says\n")
 	fmt.Fprintf(stdout, "input       %s generated site log\n", formatBytes(uint64(rep.Bytes)))
 	fmt.Fprintf(stdout, "records     %d\n", rep.Records)
 	fmt.Fprintf(stdout, "time        %.2fs (%.0f MB/s)\n", rep.Seconds, rep.MBPerSec)

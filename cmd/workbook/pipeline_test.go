@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/llmperf/workbook/kit/data"
@@ -29,6 +32,31 @@ func TestPipelineModesAgree(t *testing.T) {
 			t.Errorf("%s: %d records (want %d), peak RSS %d, %.3fs", mode, rep.Records, want, rep.PeakRSS,
 				rep.Seconds)
 		}
+	}
+}
+
+// TestPipelineCallsNoProvider: with a real provider configured, the pipeline still spends nothing: it never
+// sends a request, so it has no cost to estimate and no budget to check.
+func TestPipelineCallsNoProvider(t *testing.T) {
+	var requests atomic.Int64
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Error(w, "no", http.StatusTeapot)
+	}))
+	defer hs.Close()
+	const key = "sk-test-pipeline-DO-NOT-PRINT"
+	t.Setenv("OPENAI_API_KEY", key)
+	t.Setenv("OPENAI_BASE_URL", hs.URL+"/v1")
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"pipeline", "-size", "256KiB", "-workers", "2"}, &out,
+		&errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("the pipeline sent %d requests to the configured provider", n)
+	}
+	if s := out.String() + errOut.String(); strings.Contains(s, key) || !strings.Contains(s, "provider    none") {
+		t.Errorf("output:\n%s", s)
 	}
 }
 

@@ -37,6 +37,9 @@ func runProgress(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	printProgress(stdout, results)
+	if len(results) > 0 && results[0].Note != "" {
+		fmt.Fprintln(stderr, results[0].Note)
+	}
 	return nil
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/llmperf/workbook/kit/data"
 	"github.com/llmperf/workbook/kit/progress"
+	"github.com/llmperf/workbook/kit/redact"
 	"github.com/llmperf/workbook/lessons/llm"
 	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/concurrency"
@@ -343,7 +344,7 @@ func runPulse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rep.Runs = runs
 	out := stdout
 	if f.report != "" {
-		if err := os.WriteFile(f.report, []byte(rep.Text()), 0o644); err != nil {
+		if err := os.WriteFile(f.report, []byte(redact.String(rep.Text())), 0o644); err != nil {
 			return fmt.Errorf("-report: %w", err)
 		}
 		fmt.Fprintf(stdout, "text report: %s\n", f.report)
@@ -480,6 +481,9 @@ func runPulseChild(ctx context.Context, f *pulseFlags, mode string, stderr io.Wr
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, stderr
+	if f, ok := underlying(stderr).(*os.File); ok {
+		cmd.Stderr = f // its progress bar can redraw in place; the child scrubs what it writes, as this one does
+	}
 	runErr := cmd.Run()
 	var runs []pulse.Result
 	if err := json.Unmarshal(out.Bytes(), &runs); err != nil || len(runs) != 1 {
@@ -522,9 +526,20 @@ func generateLog(f *pulseFlags, stderr io.Writer) error {
 	return nil
 }
 
+// underlying is the writer under w's wrappers (such as kit/redact's Writer).
+func underlying(w io.Writer) io.Writer {
+	for {
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
+	}
+}
+
 // isTerminal reports whether w is a terminal, where a progress bar can redraw in place.
 func isTerminal(w io.Writer) bool {
-	file, ok := w.(*os.File)
+	file, ok := underlying(w).(*os.File)
 	if !ok {
 		return false
 	}

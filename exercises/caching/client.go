@@ -47,6 +47,14 @@ func Deterministic(req openai.ChatCompletionRequest) bool {
 //   - not run that shared call on one caller's context: a caller that gives up returns its ctx.Err() at once
 //     and the others still get their answer (context.WithoutCancel, and a select on ctx.Done());
 //   - be safe for concurrent use without holding a lock across the upstream call.
+//
+// The suite (ClientChecks) checks: a repeated request answered from cache, which is the cache NewClient was
+// given (two clients sharing it share answers); a different answer for a request that differs in any of 23
+// fields (model, each message part, tools, sampling settings, …); the policy for sampled requests (temperature
+// 0.001 counts as greedy, 0.0011 does not); errors not cached; 100 identical requests in flight reaching the
+// upstream once; different requests not waiting for each other; a caller giving up without failing the others.
+// A lock held across the upstream call hangs the suite's virtual clock: the watchdog reports it as a deadlock
+// after 20 s.
 type Client struct {
 	// your fields: the upstream, the cache, the policy, the in-flight calls
 }

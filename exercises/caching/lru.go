@@ -5,6 +5,11 @@ import "github.com/llmperf/workbook/lessons/todo"
 // LRU is a cache of at most a fixed number of entries: putting one more evicts the least recently used. It must
 // be safe for concurrent use, and a Get of a present key must allocate nothing.
 //
+// The suite (lessons/caching/cachingtest, LRUChecks) checks: a miss on an empty cache; eviction of the least
+// recently used (Get and Put both count as a use; Put of a present key updates its value); capacity one; never
+// more than capacity entries; Remove drops a key and frees its place, and a key removed and put again is a new
+// entry; a hit allocates nothing; concurrent use from 8 goroutines, with the race detector on.
+//
 // A map finds an entry; a doubly linked list ordered by use (most recent at the front) finds the one to evict.
 // container/list works; a small generic node type of your own avoids its interface boxing.
 type LRU[K comparable, V any] struct {

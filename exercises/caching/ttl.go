@@ -8,8 +8,15 @@ import (
 
 // TTL is an LRU whose entries also expire: an entry put at t with time to live d is a miss from t+d on (at t+d
 // exactly, not after). Get compares the expiry with time.Now and never waits; reading an entry does not extend
-// its life, putting it again does. If you start a background goroutine to drop expired entries, Close must stop
-// it. Safe for concurrent use.
+// its life, putting it again does. Expired entries must not stay in memory when nobody asks for them again:
+// within one more ttl they are gone, and Len (what the cache holds) no longer counts them. A background sweeper
+// that runs every ttl does it (Close must stop it: close a channel, then wait), or Len can drop them. Safe for
+// concurrent use.
+//
+// The suite (TTLChecks, in virtual time) checks: Close stops every goroutine and is safe twice; expiry exactly
+// at the ttl; Get and Put take no time; Put renews, Get does not; expired entries looked up are dropped, and
+// expired entries nobody looks up are gone one ttl later; the capacity still bounds it; concurrent use with the
+// race detector on.
 type TTL[K comparable, V any] struct {
 	// your fields: an LRU of (value, expiry) pairs is a good start
 }

@@ -29,9 +29,10 @@ func NewLimiter(rpm, tpm, maxTokens int) (*Limiter, error) {
 // Wait blocks until a request estimated at estimate tokens may start, or ctx ends. An estimate above maxTokens
 // can never pass (rate.Limiter.WaitN fails on it): return a clear error at once.
 //
-// Simplest: WaitN on the tokens, then Wait on the requests. Better: ReserveN on both at the same instant and
-// sleep for the longer delay (cancelling both reservations if ctx ends first), so neither reservation sits idle
-// while you wait for the other.
+// If ctx ends while waiting, return its error and take nothing; if the wait cannot end before ctx's deadline,
+// fail at once. Simplest: WaitN on the tokens, then Wait on the requests (rate.Limiter.WaitN does both). Better:
+// ReserveN on both at the same instant and sleep for the longer delay (cancelling both reservations if ctx ends
+// first, or if the delay passes its deadline), so neither reservation sits idle while you wait for the other.
 func (l *Limiter) Wait(ctx context.Context, estimate int) error {
 	todo.Exercise("limiter") // delete this line: wait for a request and the tokens
 	return nil

@@ -12,8 +12,9 @@ import (
 // (b.MaxAttempts, 0 for no limit), or the next wait would outlive ctx.
 //
 // Before retry n wait a random time in [0, min(Cap, Base·2ⁿ⁻¹)) — full jitter, drawn from a math/rand/v2
-// generator seeded with b.Seed (a fresh random seed when it is 0) — but never less than ServerWait of the failed
-// response's headers. Those headers reach Retry only through a Transport: give each attempt a context carrying
+// generator of this call's own: seeded with b.Seed (a fresh random seed when it is 0) and something that differs
+// from call to call (an atomic counter), or calls that share a Backoff retry in lockstep — but never less than
+// ServerWait of the failed response's headers. Those headers reach Retry only through a Transport: give each attempt a context carrying
 // a place for the Transport to put them. If the wait cannot end before ctx's deadline, return at once with an
 // error that wraps the last failure (%w); if ctx ends while waiting, return an error wrapping ctx.Err().
 func Retry(ctx context.Context, b Backoff, call func(context.Context) error) error {

@@ -22,6 +22,10 @@ type Estimate = cost.Estimate
 //     table's Price.Cost does the integer arithmetic.
 //
 // Bad input (no messages, negative counts, more cached tokens than the prompt has) is an error, never a figure.
+//
+// The suite checks exact token counts and costs for 8 requests (output from Output, MaxCompletionTokens or
+// MaxTokens, names, cached prefixes, dated model names), that cached tokens save exactly the price difference,
+// that the table passed in is the one used (a made-up model, checked by hand), and an error for each bad input.
 func EstimateCost(table prices.Table, req Request) (Estimate, error) {
 	todo.Exercise("estimate") // delete this line and write the estimator
 	return Estimate{}, nil

@@ -18,9 +18,10 @@ import "github.com/llmperf/workbook/lessons/todo"
 //  3. Copy SlowBuildPrompt's body here and fix what the profiles point at, one change at a time, running
 //     `go test ./exercises/profiling` after each.
 //
-// The suite compares your output with SlowBuildPrompt's on many inputs, checks that each record's tokens are
-// counted once (not again for every record kept so far), and that you allocate at most an eighth of what the
-// slow version allocates.
+// The suite compares your output with SlowBuildPrompt's on many inputs (including \r, \f and \v inside records,
+// Unicode spaces, and phone numbers of exactly nine characters), checks that each record's tokens are counted
+// once (not again for every record kept so far), and that you allocate at most an eighth of what the slow
+// version allocates.
 func BuildPrompt(log string, count func(string) int, budget int) string {
 	todo.Exercise("hotspots") // delete this line: start from SlowBuildPrompt, then make it fast
 	return ""

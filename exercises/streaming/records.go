@@ -19,6 +19,10 @@ import (
 //   - Stop as soon as yield returns false.
 //
 // Read r as the consumer asks for records (bufio), never all of it first: memory must not grow with r.
+//
+// The suite checks each point on a table of cases read whole, a byte at a time, in halves and with io.EOF along
+// with the last data; on 300 generated logs; on lines of 200 KB; with a read error after each of four inputs;
+// with a consumer that stops early; and by counting the bytes read before the third record of a 64 MiB input.
 func Records(r io.Reader) iter.Seq2[string, error] {
 	todo.Exercise("records") // delete this line and return an iterator over the records of r
 	return nil

@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/go-echarts/go-echarts/v2/render"
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // Chart is one chart, ready to display or save. Build it with Bar, Line, Histogram, Percentiles, Timeline or
@@ -22,6 +22,9 @@ type Chart struct {
 	r       snippetRenderer
 	once    sync.Once
 	snippet render.ChartSnippet
+
+	top    float64           // the largest value on the value axis (see SameScale)
+	setMax func(max float64) // sets the value axis' upper end; nil for charts without one
 }
 
 type snippetRenderer interface{ RenderSnippet() render.ChartSnippet }
@@ -35,16 +38,31 @@ func (c *Chart) Snippet() render.ChartSnippet {
 // Option is the chart's ECharts option as JSON (its data and settings).
 func (c *Chart) Option() string { return c.Snippet().Option }
 
-// Fragment is the chart's element followed by its script, wrapped in a block: the HTML for a page that has
-// already loaded ECharts. The block keeps go-echarts' top-level `let goecharts_<id>` from being declared twice
-// when the same output runs again.
+// Fragment is the chart's element followed by its script: the HTML for a page that loads ECharts once (see
+// SavePage and Display). The script draws the chart when ECharts is there and waits for it otherwise (see
+// drawScript); it runs inside a block, so go-echarts' `let goecharts_<id>` is not declared twice when the same
+// output runs again. Until the chart is drawn, its element shows a short note saying why it may not be. Like
+// everything this package shows, it passes through kit/redact.
 func (c *Chart) Fragment() string {
 	s := c.Snippet()
-	return s.Element + "\n<script type=\"text/javascript\">{\n" + scriptBody(s.Script) + "\n}</script>\n"
+	id := elementID(s.Element)
+	el := strings.Replace(s.Element, `id="`+id+`" style="`, `id="`+id+`" style="color:#888;font-size:13px;`, 1)
+	el = strings.Replace(el, "></div>", ">"+html.EscapeString(placeholder)+"</div>", 1)
+	return redact.String(el + "\n<script type=\"text/javascript\">" + drawScript(id, scriptBody(s.Script)) + "</script>\n")
 }
 
-// HTML is what Display sends to the notebook: the ECharts loader followed by Fragment. It is self-contained,
-// about 1 MB because of the bundle.
+// elementID is the id of go-echarts' chart element.
+func elementID(element string) string {
+	_, rest, ok := strings.Cut(element, `class="item" id="`)
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, `"`)
+	return id
+}
+
+// HTML is the chart on its own: the ECharts loader followed by Fragment, about 1 MB because of the bundle.
+// Display sends this only with the first chart of a kernel, and Fragment after that.
 func (c *Chart) HTML() string {
 	return `<div class="llmperf-chart">` + "\n" + loaderScript() + c.Fragment() + "</div>"
 }
@@ -59,21 +77,22 @@ func scriptBody(script string) string {
 	return strings.ReplaceAll(s, "</", `<\/`)
 }
 
-// bundleSent records that this program already sent the bundle to the notebook. A GoNB cell is one program
-// and its outputs run in order, so later charts of the same cell can rely on the first one's loader.
-var bundleSent atomic.Bool
-
 // Display draws the chart in the GoNB cell that runs it. Outside a notebook it prints a one-line note on
 // standard output and nothing else (use SavePage to get a file).
+//
+// The ECharts bundle (about 1 MB) goes to the notebook once per kernel, with its first chart; later charts
+// (about 2–50 KB each) use the copy the page already has, or run the first chart's copy again when the notebook
+// is reopened with its outputs. So a notebook saved after Run All carries the bundle once, and its charts draw
+// again when it is reopened: JupyterLab trusts, and runs the scripts of, a notebook it saved itself.
 func (c *Chart) Display() {
 	if !gonbui.IsNotebook {
-		fmt.Printf("[chart %q: drawn in a GoNB notebook; use chart.SavePage for an HTML file]\n", c.Title)
+		fmt.Print(redact.String(fmt.Sprintf("[chart %q: drawn in a GoNB notebook; use chart.SavePage for an HTML file]\n", c.Title)))
 		return
 	}
-	if bundleSent.Swap(true) {
-		gonbui.DisplayHTML(`<div class="llmperf-chart">` + c.Fragment() + "</div>")
-	} else {
+	if firstChart() {
 		gonbui.DisplayHTML(c.HTML())
+	} else {
+		gonbui.DisplayHTML(`<div class="llmperf-chart">` + "\n" + c.Fragment() + "</div>")
 	}
 	// Wait until GoNB has taken the output: a cell's program may exit right after, and output still in the
 	// pipe then is lost.
@@ -84,6 +103,7 @@ func (c *Chart) Display() {
 // browser without network. The file is written to a temporary name and renamed, so a failure leaves any
 // previous file at path intact.
 func SavePage(path, title string, charts ...*Chart) error {
+	title = redact.String(title)
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
 	b.WriteString(html.EscapeString(title))

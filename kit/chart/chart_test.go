@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +63,7 @@ func TestSnippetHasData(t *testing.T) {
 func TestHTMLLoadsBundleSafely(t *testing.T) {
 	h := Bar("Calls", "calls", []string{"a"}, Series{"s", []float64{1}}).HTML()
 	for _, want := range []string{
+		`<script type="text/javascript" data-llmperf-echarts="5.4.3">`,
 		`if (typeof window.echarts === "undefined")`,
 		`(function (define, module, exports) {`,
 		`.call(window, undefined, undefined, undefined)`,
@@ -83,6 +85,53 @@ func TestHTMLLoadsBundleSafely(t *testing.T) {
 	}
 	if strings.Count(frag, "<script") != 1 || strings.Count(frag, "</script>") != 1 {
 		t.Errorf("fragment should hold exactly one script:\n%s", frag)
+	}
+	// Without the bundle, a fragment runs the page's carrier again or waits on the list the bundle empties; its
+	// element explains itself until it is drawn.
+	for _, want := range []string{`document.querySelector("script[data-llmperf-echarts]")`,
+		`(window.llmperfEchartsWaiting = window.llmperfEchartsWaiting || []).push(llmperfRun)`,
+		`el.textContent = ""`, "Chart not drawn.", "Trust Notebook"} {
+		if !strings.Contains(frag, want) {
+			t.Errorf("fragment lacks %q:\n%s", want, frag)
+		}
+	}
+	if len(frag) > 10_000 || strings.Contains(frag, echartsJS[:200]) {
+		t.Errorf("a fragment of %d bytes carries the bundle", len(frag))
+	}
+}
+
+func TestBundleOncePerKernel(t *testing.T) {
+	defer bundleSent.Store(false)
+	// GoNB runs every cell as a new process in the kernel's folder, GONB_TMP_DIR: the marker file outlives the
+	// process, so only the kernel's first chart carries the bundle.
+	dir := t.TempDir()
+	t.Setenv("GONB_TMP_DIR", dir)
+	var got []bool
+	for range 3 { // three cells, each a fresh process (bundleSent starts false), two charts in the third
+		bundleSent.Store(false)
+		got = append(got, firstChart())
+	}
+	got = append(got, firstChart())
+	if fmt.Sprint(got) != "[true false false false]" {
+		t.Errorf("bundle sent by charts %v, want only by the first", got)
+	}
+	// A new kernel (a restart) has a new folder: its first chart carries the bundle again.
+	t.Setenv("GONB_TMP_DIR", t.TempDir())
+	bundleSent.Store(false)
+	if !firstChart() {
+		t.Error("first chart after a kernel restart did not carry the bundle")
+	}
+	// Without a folder to remember it in, every process sends it once.
+	t.Setenv("GONB_TMP_DIR", "")
+	bundleSent.Store(false)
+	if !firstChart() || firstChart() {
+		t.Error("without GONB_TMP_DIR: want the bundle with the process's first chart only")
+	}
+	// A folder that cannot be written: err on the side of sending it.
+	t.Setenv("GONB_TMP_DIR", filepath.Join(dir, "missing"))
+	bundleSent.Store(false)
+	if !firstChart() {
+		t.Error("unwritable marker folder: bundle not sent")
 	}
 }
 
@@ -129,10 +178,13 @@ func TestSavePage(t *testing.T) {
 		t.Errorf("page has %d chart elements, want %d", got, len(cs))
 	}
 	for _, c := range cs {
-		id := c.Snippet().Element
-		if !strings.Contains(page, id) {
+		id := elementID(c.Snippet().Element)
+		if id == "" || !strings.Contains(page, `id="`+id+`"`) {
 			t.Errorf("page lacks the element of %q", c.Title)
 		}
+	}
+	if strings.Count(page, carrierAttr+"=") != 1 {
+		t.Errorf("page carries the bundle %d times, want once", strings.Count(page, carrierAttr+"="))
 	}
 	if !strings.Contains(page, "<title>Run &lt;1&gt;</title>") {
 		t.Error("title not escaped")
@@ -326,5 +378,62 @@ func TestKindColorsSkipUsedAndRepeat(t *testing.T) {
 	}
 	if got := kindColors(many); got[many[len(OtherColors)]] != OtherColors[0] {
 		t.Errorf("past the palette's end got %v, want the colours to repeat from %s", got, OtherColors[0])
+	}
+}
+
+// valueAxisMax is the max of a chart's value axis in its option ("" when unset).
+func valueAxisMax(t *testing.T, c *Chart, axis string) string {
+	t.Helper()
+	a := option(t, c)[axis].([]any)[0].(map[string]any)
+	if m, ok := a["max"]; ok {
+		return fmt.Sprint(m)
+	}
+	return ""
+}
+
+func TestSameScale(t *testing.T) {
+	fast := Timeline("optimized", []Span{{Start: 0, End: 300 * time.Millisecond}})
+	slow := Timeline("naive", []Span{{Start: 0, End: 1700 * time.Millisecond}, {Start: 10, End: 20}})
+	bar := Bar("calls", "calls", []string{"a"}, Series{"s", []float64{42}})
+	SameScale(fast, slow, nil)
+	if got := valueAxisMax(t, fast, "xAxis"); got != "2000" {
+		t.Errorf("optimized timeline's axis ends at %q, want 2000 (1,700 ms rounded up)", got)
+	}
+	if got := valueAxisMax(t, slow, "xAxis"); got != "2000" {
+		t.Errorf("naive timeline's axis ends at %q, want 2000", got)
+	}
+	if got := valueAxisMax(t, bar, "yAxis"); got != "" {
+		t.Errorf("a chart left out of SameScale got max %q", got)
+	}
+	a, b := Bar("a", "ms", []string{"x"}, Series{"s", []float64{3}}), Line("b", "k", "ms", []float64{1}, Series{"s", []float64{7.2}})
+	SameScale(a, b)
+	if valueAxisMax(t, a, "yAxis") != "10" || valueAxisMax(t, b, "yAxis") != "10" {
+		t.Errorf("bar and line maxima %q, %q; want 10", valueAxisMax(t, a, "yAxis"), valueAxisMax(t, b, "yAxis"))
+	}
+	for _, tc := range []struct{ in, want float64 }{{1, 1}, {1.2, 2}, {2, 2}, {2.1, 2.5}, {3, 5}, {7, 10}, {0.034, 0.05}, {1700, 2000}} {
+		if got := niceCeil(tc.in); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("niceCeil(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestBeforeAfterColoursOnlySignificantChanges(t *testing.T) {
+	c := metrics.Comparison{Rows: []metrics.Row{
+		metrics.CompareSamples("cost", "$", "lower", []float64{2, 2, 2, 2, 2}, []float64{1, 1, 1, 1, 1}),
+		metrics.CompareSamples("p95", "ms", "lower", []float64{100, 102, 98, 101, 99}, []float64{1, 2, 1, 2, 1}),
+		metrics.CompareSamples("p50", "ms", "lower", []float64{100, 120, 90, 110, 95}, []float64{105, 98, 115, 92, 101}),
+		metrics.CompareSamples("tokens/s", "tokens/s", "higher", []float64{10, 11, 10, 11, 10}, []float64{5, 5, 6, 5, 5}),
+		metrics.CompareSamples("wall", "ms", "lower", []float64{100}, []float64{10}),
+	}}
+	o := option(t, BeforeAfter("t", c))
+	after := o["series"].([]any)[1].(map[string]any)["data"].([]any)
+	var got []string
+	for _, d := range after {
+		d := d.(map[string]any)
+		got = append(got, fmt.Sprint(d["itemStyle"].(map[string]any)["color"], " ", d["label"].(map[string]any)["formatter"]))
+	}
+	want := "[#91cc75 {c}% #91cc75 {c}% #9a9a9a {c}% ~ #ee6666 {c}% #9a9a9a {c}% ~]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("bar colours and labels %v,\nwant %s (better, better, noise, worse, one run each)", got, want)
 	}
 }

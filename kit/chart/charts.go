@@ -60,7 +60,54 @@ func Bar(title, unit string, labels []string, series ...Series) *Chart {
 		}
 		b.AddSeries(s.Name, data)
 	}
-	return &Chart{Title: title, r: b}
+	return &Chart{Title: title, r: b, top: largest(series...), setMax: func(m float64) { b.YAxisList[0].Max = m }}
+}
+
+// largest is the largest finite value of the series (0 when there is none).
+func largest(series ...Series) float64 {
+	top := 0.0
+	for _, s := range series {
+		for _, v := range s.Values {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				top = max(top, v)
+			}
+		}
+	}
+	return top
+}
+
+// SameScale gives charts that are meant to be compared one value axis: from 0 (or the axis' own minimum) to a
+// round number at or above the largest value any of them shows. Bars of equal length then mean equal values
+// across the charts. Call it before Display or SavePage; charts already drawn keep their scale. It applies to
+// the value axis: the y axis of Bar, Line, Histogram and Percentiles, the time axis of Timeline and the
+// percentage axis of BeforeAfter.
+func SameScale(charts ...*Chart) {
+	top := 0.0
+	for _, c := range charts {
+		if c != nil && c.setMax != nil {
+			top = max(top, c.top)
+		}
+	}
+	if top <= 0 {
+		return
+	}
+	m := niceCeil(top)
+	for _, c := range charts {
+		if c != nil && c.setMax != nil {
+			c.setMax(m)
+		}
+	}
+}
+
+// niceCeil rounds v > 0 up to 1, 2, 2.5 or 5 times a power of ten, the steps an axis reads easily.
+func niceCeil(v float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, f := range []float64{1, 2, 2.5, 5, 10} {
+		if n := f * p; n >= v*(1-1e-12) {
+			return n
+		}
+	}
+	return 10 * p
 }
 
 // crowded reports whether category labels would not fit side by side under a chart of the default width
@@ -90,7 +137,7 @@ func Line(title, xName, yName string, x []float64, series ...Series) *Chart {
 		}
 		l.AddSeries(s.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(n <= 50)}))
 	}
-	return &Chart{Title: title, r: l}
+	return &Chart{Title: title, r: l, top: largest(series...), setMax: func(m float64) { l.YAxisList[0].Max = m }}
 }
 
 // Histogram counts values into bins of equal width between their minimum and maximum and draws one bar per
@@ -110,7 +157,11 @@ func Histogram(title, unit string, values []float64, bins int) *Chart {
 		data[i] = opts.BarData{Value: n}
 	}
 	b.AddSeries("count", data, charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "2%"}))
-	return &Chart{Title: title, r: b}
+	top := 0
+	for _, n := range counts {
+		top = max(top, n)
+	}
+	return &Chart{Title: title, r: b, top: float64(top), setMax: func(m float64) { b.YAxisList[0].Max = m }}
 }
 
 func sum(xs []int) int {
@@ -175,6 +226,7 @@ func Percentiles(title string, samples map[string][]time.Duration) *Chart {
 		labels[i] = "p" + strconv.FormatFloat(p, 'f', -1, 64)
 	}
 	l.SetXAxis(labels)
+	top := 0.0
 	names := make([]string, 0, len(samples))
 	for name := range samples {
 		names = append(names, name)
@@ -185,11 +237,13 @@ func Percentiles(title string, samples map[string][]time.Duration) *Chart {
 		slices.Sort(ds)
 		data := make([]opts.LineData, len(PercentilePoints))
 		for i, p := range PercentilePoints {
-			data[i] = opts.LineData{Value: ms(metrics.Percentile(ds, p))}
+			v := ms(metrics.Percentile(ds, p))
+			data[i] = opts.LineData{Value: v}
+			top = max(top, v)
 		}
 		l.AddSeries(name, data)
 	}
-	return &Chart{Title: title, r: l}
+	return &Chart{Title: title, r: l, top: top, setMax: func(m float64) { l.YAxisList[0].Max = m }}
 }
 
 func ms(d time.Duration) float64 { return math.Round(float64(d)/1e3) / 1e3 }
@@ -286,7 +340,11 @@ func Timeline(title string, spans []Span) *Chart {
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colors[k]}))
 	}
 	b.XYReversal()
-	return &Chart{Title: title, r: b}
+	top := 0.0
+	for _, s := range spans {
+		top = max(top, ms(s.End))
+	}
+	return &Chart{Title: title, r: b, top: top, setMax: func(m float64) { b.XAxisList[0].Max = m }}
 }
 
 // SpansFrom turns tracked calls into timeline spans relative to the earliest start. Kind is "cached" for a
@@ -329,7 +387,10 @@ func containsStatus(s, code string) bool {
 }
 
 // BeforeAfter draws a comparison: for each measure that has a better direction and a ratio, the after value as
-// a percentage of the before value (before = 100%). The category labels carry the actual values.
+// a percentage of the before value (before = 100%), the medians when the comparison holds repeated runs. The
+// category labels carry the values. A bar is green or red only when the change is significant (metrics.Row's
+// Verdict: benchstat's test at p ≤ 0.05); inside the noise, or with too few runs to tell, it is grey and its
+// label ends with "~", benchstat's mark for "no significant difference".
 func BeforeAfter(title string, c metrics.Comparison) *Chart {
 	b := charts.NewBar()
 	n := 0
@@ -339,7 +400,8 @@ func BeforeAfter(title string, c metrics.Comparison) *Chart {
 		}
 	}
 	h := fmt.Sprintf("%dpx", max(200+50*n, 300))
-	b.SetGlobalOptions(global(title, "after as % of before (before = 100%); green: better, red: worse, grey: same", h)...)
+	b.SetGlobalOptions(global(title, "after as % of before (before = 100%); green: better, red: worse, "+
+		"grey ~: no significant difference or too few runs (Mann–Whitney U, p ≤ 0.05)", h)...)
 	b.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "% of before"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
@@ -347,20 +409,24 @@ func BeforeAfter(title string, c metrics.Comparison) *Chart {
 	)
 	var labels []string
 	var before, after []opts.BarData
+	top := 100.0
 	for _, r := range c.Rows {
 		if r.Better == "" || r.Before == 0 {
 			continue
 		}
 		labels = append(labels, fmt.Sprintf("%s: %s → %s", r.Name, r.BeforeText, r.AfterText))
 		before = append(before, opts.BarData{Value: 100})
-		color := "#91cc75" // better
+		color, label := "#9a9a9a", "{c}% ~"
 		switch r.Verdict() {
-		case "worse":
-			color = "#ee6666"
-		case "same":
-			color = "#9a9a9a"
+		case metrics.Better:
+			color, label = "#91cc75", "{c}%"
+		case metrics.Worse:
+			color, label = "#ee6666", "{c}%"
 		}
-		after = append(after, opts.BarData{Value: math.Round(r.Ratio*1000) / 10, ItemStyle: &opts.ItemStyle{Color: color}})
+		pct := math.Round(r.Ratio*1000) / 10
+		top = max(top, pct)
+		after = append(after, opts.BarData{Value: pct, ItemStyle: &opts.ItemStyle{Color: color},
+			Label: &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: label}})
 	}
 	b.SetXAxis(labels)
 	b.AddSeries("before", before, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#bfc7d5"}))
@@ -368,5 +434,5 @@ func BeforeAfter(title string, c metrics.Comparison) *Chart {
 	b.AddSeries("after", after, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#91cc75"}),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{c}%"}))
 	b.XYReversal()
-	return &Chart{Title: title, r: b}
+	return &Chart{Title: title, r: b, top: top, setMax: func(m float64) { b.XAxisList[0].Max = m }}
 }

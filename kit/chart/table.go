@@ -7,14 +7,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // Table shows rows under headers: as an HTML table in a GoNB cell, as Markdown on standard output elsewhere.
 // Rows shorter than headers are padded with empty cells; longer rows keep their extra cells.
 func Table(headers []string, rows [][]string) {
 	if gonbui.IsNotebook {
-		gonbui.DisplayHTML(TableHTML(headers, rows))
-		gonbui.Sync() // see Chart.Display
+		gonbui.DisplayHTML(TableHTML(headers, rows)) // both renderings pass through kit/redact
+		gonbui.Sync()                                // see Chart.Display
 		return
 	}
 	fmt.Print(TableMarkdown(headers, rows))
@@ -60,7 +61,7 @@ func TableHTML(headers []string, rows [][]string) string {
 		b.WriteString("</tr>\n")
 	}
 	b.WriteString("</tbody>\n</table>")
-	return b.String()
+	return redact.String(b.String())
 }
 
 // numeric reports whether s starts like a number or an amount ("12", "-3.5", "$0.01", "1.2×", "250ms").
@@ -111,5 +112,5 @@ func TableMarkdown(headers []string, rows [][]string) string {
 	for _, r := range all[1:] {
 		line(r)
 	}
-	return b.String()
+	return redact.String(b.String())
 }

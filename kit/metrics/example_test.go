@@ -26,18 +26,26 @@ func Example() {
 	// cost $0.0004
 }
 
-func ExampleCompare() {
-	before := metrics.Summary{Count: 50, Wall: 10 * time.Second, P50: 400 * time.Millisecond,
-		P95: 2 * time.Second, Cost: 5_000_000}
-	after := metrics.Summary{Count: 50, Wall: 2 * time.Second, P50: 100 * time.Millisecond,
-		P95: 400 * time.Millisecond, HitRate: 0.5, Cost: 2_500_000}
-	for _, r := range metrics.Compare(before, after).Rows {
-		if r.Name == "p95 latency" || r.Name == "cost" || r.Name == "wall time" {
-			fmt.Printf("%s: %s → %s (%s, %s)\n", r.Name, r.BeforeText, r.AfterText, r.RatioText(), r.Verdict())
+func ExampleCompareRuns() {
+	// Five runs of each version of a job, interleaved. The change halves the cost every time; the wall time moves
+	// by 2 ms, far less than the runs differ among themselves.
+	var before, after []metrics.Summary
+	for i := range 5 {
+		before = append(before, metrics.Summary{Count: 50, Cost: 5_000_000,
+			Wall: 950*time.Millisecond + time.Duration(i%3)*20*time.Millisecond})
+		after = append(after, metrics.Summary{Count: 50, Cost: 2_500_000,
+			Wall: 948*time.Millisecond + time.Duration((i+1)%3)*20*time.Millisecond})
+	}
+	for _, r := range metrics.CompareRuns(before, after).Rows {
+		if r.Name == "wall time" || r.Name == "cost" {
+			fmt.Printf("%s: %s → %s (%s, %s): %s\n", r.Name, r.BeforeText, r.AfterText, r.RatioText(), r.PText(), r.Verdict())
 		}
 	}
+	// One run each cannot tell a change from noise, however large the change looks.
+	r, _ := metrics.Compare(before[0], after[0]).Row("cost")
+	fmt.Printf("one run each: cost %s → %s: %s\n", r.BeforeText, r.AfterText, r.Verdict())
 	// Output:
-	// wall time: 10s → 2s (0.20×, better)
-	// p95 latency: 2s → 400ms (0.20×, better)
-	// cost: $0.005 → $0.0025 (0.50×, better)
+	// wall time: 970ms → 968ms (1.00×, p=1.000 n=5): no significant difference
+	// cost: $0.005 → $0.0025 (0.50×, p=0.008 n=5): better
+	// one run each: cost $0.005 → $0.0025: too few runs to tell
 }

@@ -4,12 +4,12 @@
 // counts finished work from any goroutine; Done writes the final state. In a notebook the bar is a transient
 // output updated in place and replaced by one final line; on a terminal it is redrawn with \r on standard
 // error; when standard error is a file or a pipe, only the final line is written. Redraws are throttled, so
-// Add is cheap enough to call per item.
+// Add is cheap enough to call per item. What a Bar draws passes through kit/redact.
 package progress
 
 import (
 	"fmt"
-	"html"
+	htmlpkg "html"
 	"io"
 	"os"
 	"strings"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // Every is the minimum time between two redraws.
@@ -91,7 +92,9 @@ func (b *Bar) Add(n int) {
 	b.draw(now, false)
 }
 
-// Done draws the final state and ends the line. Calls after the first do nothing.
+// Done draws the final state and ends the line: 100% when the work added up to the total, otherwise the count
+// reached and the word "stopped" (a job that ended early, e.g. on an error), never an estimate of time left.
+// Calls after the first do nothing.
 func (b *Bar) Done() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -106,7 +109,7 @@ func (b *Bar) Done() {
 func (b *Bar) draw(now time.Time, final bool) {
 	elapsed := now.Sub(b.start)
 	if b.notebook {
-		h := HTML(b.label, b.done, b.total, elapsed)
+		h := redact.String(html(b.label, b.done, b.total, elapsed, final))
 		if final {
 			gonbui.UpdateHTML(b.id, "") // drop the transient output…
 			gonbui.DisplayHTML(h)       // …and leave a permanent final line
@@ -116,7 +119,7 @@ func (b *Bar) draw(now time.Time, final bool) {
 		gonbui.UpdateHTML(b.id, h)
 		return
 	}
-	line := Text(b.label, b.done, b.total, elapsed, 30)
+	line := redact.String(text(b.label, b.done, b.total, elapsed, 30, final))
 	switch {
 	case b.live && final:
 		fmt.Fprintf(b.out, "\r%s\x1b[K\n", line)
@@ -132,6 +135,13 @@ func (b *Bar) draw(now time.Time, final bool) {
 //
 //	caching [###########...................]  37/100  37%  1.2s  ~2.1s left
 func Text(label string, done, total int, elapsed time.Duration, width int) string {
+	return text(label, done, total, elapsed, width, false)
+}
+
+// stopped is what a final line says instead of the time left when the work ended short of its total.
+const stopped = "stopped"
+
+func text(label string, done, total int, elapsed time.Duration, width int, final bool) string {
 	var s strings.Builder
 	if label != "" {
 		s.WriteString(label + " ")
@@ -147,7 +157,9 @@ func Text(label string, done, total int, elapsed time.Duration, width int) strin
 	filled := int(f * float64(width))
 	s.WriteString("[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]")
 	fmt.Fprintf(&s, "  %d/%d  %d%%  %v", done, total, int(f*100), round(elapsed))
-	if left, ok := remaining(done, total, elapsed); ok {
+	if final && done < total {
+		s.WriteString("  " + stopped)
+	} else if left, ok := remaining(done, total, elapsed); ok && !final {
 		fmt.Fprintf(&s, "  ~%v left", round(left))
 	}
 	return s.String()
@@ -155,10 +167,14 @@ func Text(label string, done, total int, elapsed time.Duration, width int) strin
 
 // HTML renders the same information as Text as an HTML line with a <progress> element.
 func HTML(label string, done, total int, elapsed time.Duration) string {
+	return html(label, done, total, elapsed, false)
+}
+
+func html(label string, done, total int, elapsed time.Duration, final bool) string {
 	var s strings.Builder
 	s.WriteString(`<div class="llmperf-progress" style="font-family:monospace">`)
 	if label != "" {
-		s.WriteString(html.EscapeString(label) + " ")
+		s.WriteString(htmlpkg.EscapeString(label) + " ")
 	}
 	if total <= 0 {
 		fmt.Fprintf(&s, `<progress></progress> %d done · %v`, done, round(elapsed))
@@ -166,7 +182,9 @@ func HTML(label string, done, total int, elapsed time.Duration) string {
 		f := fraction(done, total)
 		fmt.Fprintf(&s, `<progress value="%d" max="%d"></progress> %d/%d · %d%% · %v`,
 			min(max(done, 0), total), total, done, total, int(f*100), round(elapsed))
-		if left, ok := remaining(done, total, elapsed); ok {
+		if final && done < total {
+			s.WriteString(" · " + stopped)
+		} else if left, ok := remaining(done, total, elapsed); ok && !final {
 			fmt.Fprintf(&s, " · ~%v left", round(left))
 		}
 	}

@@ -120,3 +120,30 @@ func BenchmarkAdd(b *testing.B) {
 	}
 	p.Done()
 }
+
+func TestDoneEndsAtTotalOrSaysStopped(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var full, short bytes.Buffer
+		a, b := NewText(&full, "naive", 10, false), NewText(&short, "naive", 10, false)
+		for range 10 {
+			time.Sleep(100 * time.Millisecond)
+			a.Add(1)
+		}
+		b.Add(3) // the job failed after 3 of 10
+		time.Sleep(time.Second)
+		a.Done()
+		b.Done()
+		if got := full.String(); got != "naive [##############################]  10/10  100%  2s\n" {
+			t.Errorf("finished bar: %q", got)
+		}
+		if got := short.String(); got != "naive [#########.....................]  3/10  30%  2s  stopped\n" {
+			t.Errorf("stopped bar: %q, want the count reached, \"stopped\" and no time left", got)
+		}
+	})
+	if h := html("x", 3, 10, time.Second, true); !strings.Contains(h, "3/10 · 30% · 1s · stopped") || strings.Contains(h, "left") {
+		t.Errorf("final HTML of a stopped bar: %s", h)
+	}
+	if h := html("x", 10, 10, time.Second, true); !strings.Contains(h, "10/10 · 100% · 1s</div>") {
+		t.Errorf("final HTML of a finished bar: %s", h)
+	}
+}

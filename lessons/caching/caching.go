@@ -1,9 +1,10 @@
 // Package caching is week 2's contract: never pay for the same LLM call twice.
 //
 // It names what the week's exercises build — a bounded LRU cache, expiry by TTL, a caching chat client with
-// in-flight deduplication, a cache on disk that survives a restart, and an embedding cache that sends only
-// the misses — and holds the suite, Run, that checks any implementation of them. exercises/caching (the
-// learner's) and solutions/caching (the reference) both pass an Impl to Run.
+// in-flight deduplication, a cache on disk that survives a restart, an embedding cache that sends only the
+// misses, and a semantic cache that answers a question from a similar one. The suite that checks any
+// implementation of them is lessons/caching/cachingtest; exercises/caching (the learner's) and solutions/caching
+// (the reference) both pass it an Impl.
 package caching
 
 import (
@@ -18,6 +19,13 @@ type Cache[K comparable, V any] interface {
 	Get(key K) (V, bool)
 	Put(key K, value V)
 	Len() int
+}
+
+// LRUCache is the lru exercise's cache: a Cache that can also drop a key. Remove reports whether the key was
+// present.
+type LRUCache[K comparable, V any] interface {
+	Cache[K, V]
+	Remove(key K) bool
 }
 
 // ExpiringCache is a Cache whose entries expire; Close stops any background work it started.
@@ -36,6 +44,10 @@ type Chatter interface {
 type Embedder interface {
 	CreateEmbeddings(ctx context.Context, conv openai.EmbeddingRequestConverter) (openai.EmbeddingResponse, error)
 }
+
+// MaxEmbeddingInputs is the most inputs one embeddings request may carry (the OpenAI API's limit): an
+// embedding cache splits a larger batch of misses into several requests.
+const MaxEmbeddingInputs = 2048
 
 // BatchEmbedder returns one vector per input, in input order.
 type BatchEmbedder interface {
@@ -79,13 +91,17 @@ func (p Policy) String() string {
 // Impl is what an implementation of the week provides: one field per exercise entry point.
 type Impl struct {
 	// lru: a cache holding at most capacity entries, evicting the least recently used.
-	NewLRU func(capacity int) Cache[string, int]
+	NewLRU func(capacity int) LRUCache[string, int]
 	// ttl: an LRU whose entries also expire ttl after they were put.
 	NewTTL func(capacity int, ttl time.Duration) ExpiringCache[string, int]
 	// client: a chat client that answers repeated requests from cache, under the policy.
 	NewClient func(upstream Chatter, cache Cache[string, openai.ChatCompletionResponse], policy Policy) Chatter
-	// persistent: a Store kept in files under dir.
+	// persistent: a Store kept in files under dir. Opening it removes the temporary files that writers which
+	// died in the middle of a Put left behind (older than a moment, and not locked by a live writer).
 	OpenStore func(dir string) (Store, error)
 	// embeddings: an embedding client that asks upstream only for the inputs it has not seen.
 	NewEmbeddings func(upstream Embedder, model openai.EmbeddingModel, cache Cache[string, []float32]) BatchEmbedder
+	// semantic: a cache that answers a question from the most similar one stored, when the cosine similarity of
+	// their vectors is at least threshold; at most maxEntries entries and maxBytes bytes (SemanticEntryBytes).
+	NewSemantic func(threshold float64, maxEntries, maxBytes int) SemanticCache
 }

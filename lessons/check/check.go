@@ -13,7 +13,7 @@ package check
 import (
 	"context"
 	"fmt"
-	"html"
+	htmlpkg "html"
 	"io"
 	"os"
 	"path"
@@ -22,14 +22,18 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/llmperf/workbook/kit/course"
+	"github.com/llmperf/workbook/kit/redact"
+	"github.com/llmperf/workbook/lessons/llm"
 )
 
 // Timeout bounds one check from a notebook, compilation included.
 const Timeout = 5 * time.Minute
 
 // Exercise runs the named exercise's suite against the learner's code in exercises/ and shows the result: as
-// HTML in a GoNB cell, as text on standard output elsewhere.
+// HTML in a GoNB cell, as text on standard output elsewhere. Like Fprint and HTML, it shows nothing that
+// kit/redact removes (the API key, credentials in URLs).
 func Exercise(name string) {
+	llm.Env() // registers the key with kit/redact: what the suite printed is shown without it
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
 	r, err := One(ctx, Runner{}, name)
@@ -67,12 +71,15 @@ func UnknownError(name string) error {
 // Fprint writes a result as text: its summary, then what the suite or the compiler said.
 func Fprint(w io.Writer, r Result, err error) {
 	if err != nil {
-		fmt.Fprintln(w, "check:", err)
+		fmt.Fprintln(w, redact.String("check: "+err.Error()))
 		return
 	}
-	fmt.Fprintln(w, r.Summary())
+	fmt.Fprintln(w, redact.String(r.Summary()))
 	if d := Details(r); d != "" {
-		fmt.Fprintln(w, indent(d, "    "))
+		fmt.Fprintln(w, redact.String(indent(d, "    ")))
+	}
+	if r.Note != "" {
+		fmt.Fprintln(w, redact.String(indent(r.Note, "    ")))
 	}
 }
 
@@ -89,26 +96,34 @@ func Details(r Result) string {
 }
 
 // HTML renders a result as a compact block for a notebook cell.
-func HTML(r Result, err error) string {
+func HTML(r Result, err error) string { return redact.String(resultHTML(r, err)) }
+
+func resultHTML(r Result, err error) (html string) {
 	const box = `<div style="font-family:sans-serif;border-left:4px solid %s;padding:4px 10px;margin:4px 0">%s</div>`
+	if err == nil && r.Note != "" {
+		defer func() {
+			html += `<div style="font-family:sans-serif;font-size:smaller;color:#666;margin:0 0 4px 14px">` +
+				htmlpkg.EscapeString(r.Note) + `</div>`
+		}()
+	}
 	if err != nil {
-		return fmt.Sprintf(box, "#c00", "⚠ check: "+html.EscapeString(err.Error()))
+		return fmt.Sprintf(box, "#c00", "⚠ check: "+htmlpkg.EscapeString(err.Error()))
 	}
 	e := r.Exercise
-	name := "<b>" + html.EscapeString(e.Name) + "</b>"
+	name := "<b>" + htmlpkg.EscapeString(e.Name) + "</b>"
 	switch r.Status {
 	case Done:
 		return fmt.Sprintf(box, "#2a2", name+": done ✓")
 	case NotDone:
 		body := fmt.Sprintf(`%s: not done yet — read “%s” in %s, then write your code in <code>%s</code>.`+
 			`<details><summary>hint</summary><pre style="white-space:pre-wrap">%s</pre></details>`,
-			name, html.EscapeString(e.Section), html.EscapeString(path.Base(e.Notebook)),
-			html.EscapeString(r.Dir), html.EscapeString(e.Hint))
+			name, htmlpkg.EscapeString(e.Section), htmlpkg.EscapeString(path.Base(e.Notebook)),
+			htmlpkg.EscapeString(r.Dir), htmlpkg.EscapeString(e.Hint))
 		return fmt.Sprintf(box, "#d90", body)
 	}
-	body := html.EscapeString(r.Summary())
+	body := htmlpkg.EscapeString(r.Summary())
 	if d := Details(r); d != "" {
-		body += `<pre style="white-space:pre-wrap;margin:4px 0">` + html.EscapeString(d) + `</pre>`
+		body += `<pre style="white-space:pre-wrap;margin:4px 0">` + htmlpkg.EscapeString(d) + `</pre>`
 	}
 	return fmt.Sprintf(box, "#c00", body)
 }

@@ -2,12 +2,14 @@ package check
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/llmperf/workbook/kit/course"
+	"github.com/llmperf/workbook/kit/redact"
 )
 
 // fakeRepo writes a tiny module with the course's module path: a topic "demo" whose suite has one passing, one
@@ -38,6 +40,51 @@ import "testing"
 func TestCrash(t *testing.T) {
 	t.Run("boom", func(t *testing.T) { var m map[string]int; m["x"] = 1 })
 	t.Run("after", func(t *testing.T) {})
+}
+`,
+		"exercises/fatal/fatal_test.go": `package fatal
+
+import "testing"
+
+func deep(n int) int { return deep(n+1) + 1 }
+
+func TestFatal(t *testing.T) {
+	t.Run("overflow", func(t *testing.T) { deep(0) })
+	t.Run("later", func(t *testing.T) {})
+}
+`,
+		"exercises/gopanic/gopanic_test.go": `package gopanic
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestGopanic(t *testing.T) {
+	t.Run("gopanic", func(t *testing.T) {
+		var wg sync.WaitGroup
+		wg.Go(func() { panic("boom in a goroutine") })
+		wg.Wait()
+	})
+}
+`,
+		"exercises/racy/racy_test.go": `package racy
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestRacy(t *testing.T) {
+	t.Run("racy", func(t *testing.T) {
+		n := 0
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() { n++ })
+		}
+		wg.Wait()
+		_ = n
+	})
 }
 `,
 		"exercises/broken/broken.go":      "package broken\n\nfunc F() int { return undefinedName }\n",
@@ -85,7 +132,7 @@ func TestRunner(t *testing.T) {
 		{NotRun, "no subtest TestDemo/absent"},
 		{NoCompile, "undefinedName"},
 		{Missing, ""},
-		{Failing, "panic: assignment to entry in nil map"},
+		{Failing, "panic: assignment to entry in nil map\n  at exercises/crash/crash_test.go:6 in crash.TestCrash.func1\nhint: h"},
 		{Failing, "the suite stopped before it reached this exercise"},
 		{Missing, "no Go files"},
 	}
@@ -106,6 +153,44 @@ func TestRunner(t *testing.T) {
 	}
 	if !strings.Contains(results[4].Summary(), "does not compile yet") {
 		t.Errorf("compile error summary = %q", results[4].Summary())
+	}
+}
+
+// A test binary that dies (a fatal runtime error, a panic in a goroutine) or finds a data race is reported
+// as a failure of the exercise it was in, with the error first, then where in the code, then the hint.
+func TestRunnerReportsCrashesAndRaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test")
+	}
+	root := fakeRepo(t)
+	var list []course.Exercise
+	var wants [][]string
+	for _, tc := range []struct {
+		e    course.Exercise
+		want []string
+	}{
+		{ex("overflow", "fatal"), []string{"fatal error: stack overflow\n  at exercises/fatal/fatal_test.go:5 in fatal.deep", "hint: h"}},
+		{ex("later", "fatal"), []string{"the suite stopped before it reached this exercise", `died in "overflow"`, "stack overflow"}},
+		{ex("gopanic", "gopanic"), []string{"panic: boom in a goroutine\n  at exercises/gopanic/gopanic_test.go:11 in gopanic.TestGopanic.func1.1"}},
+		{ex("racy", "racy"), []string{"data race:", "at exercises/racy/racy_test.go:13 in racy.TestRacy.func1.1"}},
+	} {
+		list = append(list, tc.e)
+		wants = append(wants, tc.want)
+	}
+	results, err := Runner{Root: root}.Run(context.Background(), list...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raceOK, _ := Race(context.Background())
+	for i, r := range results {
+		if r.Exercise.Name == "racy" && !raceOK {
+			continue
+		}
+		for _, w := range wants[i] {
+			if r.Status != Failing || !strings.Contains(r.Output, w) {
+				t.Errorf("%s: status %v, output:\n%s\nwant failing with %q", r.Exercise.Name, r.Status, r.Output, w)
+			}
+		}
 	}
 }
 
@@ -182,7 +267,7 @@ func TestRender(t *testing.T) {
 
 func TestCleanOutput(t *testing.T) {
 	in := "=== RUN   TestDemo/wrong\n    demo_test.go:8: got 2\n        want 3\n--- FAIL: TestDemo/wrong (0.00s)\n"
-	if got, want := cleanOutput(in), "demo_test.go:8: got 2\n    want 3"; got != want {
+	if got, want := cleanOutput(in), "got 2\nwant 3 (at demo_test.go:8)"; got != want {
 		t.Errorf("cleanOutput = %q, want %q", got, want)
 	}
 }
@@ -202,5 +287,22 @@ func TestNestedSubtestOutputReachesTheExercise(t *testing.T) {
 	log.judge(&r, "")
 	if r.Status != Failing || !strings.Contains(r.Output, "want a miss") {
 		t.Errorf("status %v, output %q; want failing with the nested check's words", r.Status, r.Output)
+	}
+}
+
+// What a suite printed is shown without the API key or credentials in URLs, as text and as HTML.
+func TestSentinelKeyNowhere(t *testing.T) {
+	const key = "sk-sentinel-check-0123456789"
+	redact.Add(key)
+	r := Result{Exercise: ex("lru", "caching"), Dir: "exercises/caching", Status: Failing,
+		Output: "lru_test.go:9: upstream said: bad key " + key + " at http://u:" + key + "@host/v1?token=" + key}
+	for _, err := range []error{nil, errors.New("go test: " + key)} {
+		var b strings.Builder
+		Fprint(&b, r, err)
+		for _, shown := range []string{b.String(), HTML(r, err)} {
+			if strings.Contains(shown, key) || !strings.Contains(shown, redact.Mask) {
+				t.Errorf("shown: %q", shown)
+			}
+		}
 	}
 }

@@ -53,6 +53,7 @@ type Result struct {
 	Status   Status
 	Output   string        // the suite's words about this exercise: failures, compiler errors
 	Elapsed  time.Duration // the subtest's own time, as go test reports it
+	Note     string        // about how it was checked, such as the race detector being unavailable
 }
 
 // Done reports whether the exercise passes its suite.
@@ -81,13 +82,26 @@ func (r Result) Summary() string {
 	}
 }
 
-// Runner runs exercises' suites with `go test`. The zero value tests the learner's exercises/ in the
-// repository found by Root.
+// Runner runs exercises' suites with `go test -race` (plain `go test` where the race detector is not
+// available: see Race). The zero value tests the learner's exercises/ in the repository found by Root.
 type Runner struct {
 	Root string   // repository root; "" finds it with Root
 	Base string   // folder holding one package per topic: "exercises" (the default) or "solutions"
 	Env  []string // extra environment for go test, such as "GOFLAGS=-count=1"
+	// NoRace turns the race detector off even where it is available.
+	NoRace bool
+	// Pattern, when set, is the -run pattern instead of the one built from the exercises.
+	Pattern string
+	// Args are more arguments for go test, before the packages (such as "-overlay=file.json"), and TestArgs
+	// arguments for the test binary (such as "-workbook.stuck=3s").
+	Args, TestArgs []string
+	// Timeout is go test's -timeout, a backstop behind the suites' own watchdog; 0 means DefaultTimeout.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is how long one go test of a Runner may take, compilation excluded, before go test stops it.
+// The suites' watchdog (lessons/suite) reports a stuck exercise long before that.
+const DefaultTimeout = 5 * time.Minute
 
 // Run runs the suites of the given exercises with a single `go test -json` and returns one result per exercise,
 // in order. One exercise alone runs only its own subtest. The error is for go test not running at all (no Go,
@@ -127,7 +141,26 @@ func (r Runner) Run(ctx context.Context, list ...course.Exercise) ([]Result, err
 	if len(list) == 1 {
 		pattern = list[0].RunPattern()
 	}
-	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-json", "-run", pattern}, pkgs...)...)
+	if r.Pattern != "" {
+		pattern = r.Pattern
+	}
+	timeout := r.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	args := []string{"test", "-json", "-run", pattern, "-timeout", timeout.String()}
+	race, note := false, ""
+	if !r.NoRace {
+		race, note = Race(ctx)
+	}
+	if race {
+		args = append(args, "-race")
+	}
+	args = append(append(args, r.Args...), pkgs...)
+	if len(r.TestArgs) > 0 {
+		args = append(append(args, "-args"), r.TestArgs...)
+	}
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), r.Env...)
 	var stdout, stderr bytes.Buffer
@@ -142,6 +175,7 @@ func (r Runner) Run(ctx context.Context, list ...course.Exercise) ([]Result, err
 	}
 	log := parseEvents(stdout.Bytes())
 	for i := range results {
+		results[i].Note = note
 		if results[i].Status != Missing {
 			log.judge(&results[i], stderr.String())
 		}
@@ -167,7 +201,8 @@ type testLog struct {
 }
 
 type testRecord struct {
-	action  string
+	started bool   // go test said "run"
+	action  string // "pass", "fail" or "skip"; "" if it never ended (the test binary died in it)
 	elapsed float64
 	output  strings.Builder
 	notDone bool // the test, or one below it, carries the todo attribute: a stub stopped it
@@ -216,6 +251,8 @@ func parseEvents(out []byte) *testLog {
 					l.record(ev.Package, t).notDone = true
 				}
 			}
+		case "run":
+			rec.started = true
 		case "pass", "fail", "skip":
 			rec.action, rec.elapsed = ev.Action, ev.Elapsed
 		}
@@ -237,9 +274,20 @@ func (l *testLog) record(pkg, test string) *testRecord {
 func (l *testLog) judge(r *Result, stderr string) {
 	e := r.Exercise
 	pkg := Module + "/" + r.Dir
+	if rec := l.tests[pkg+" "+e.SuiteTest()+"/"+e.Name]; rec != nil && rec.started && rec.action == "" {
+		// The test binary died inside this exercise: a fatal runtime error (concurrent map writes, a stack
+		// overflow), a panic in a goroutine, or the suite's watchdog stopping a hang. There is no "fail" event
+		// in the JSON stream, only the binary's last words.
+		r.Status = Failing
+		r.Output = present(rec.output.String(), e.Hint)
+		if r.Output == "" {
+			r.Output = "the test binary stopped in the middle of this exercise without a word"
+		}
+		return
+	}
 	if rec := l.tests[pkg+" "+e.SuiteTest()+"/"+e.Name]; rec != nil && rec.action != "" {
 		r.Elapsed = time.Duration(rec.elapsed * float64(time.Second))
-		r.Output = cleanOutput(rec.output.String())
+		r.Output = present(rec.output.String(), e.Hint)
 		switch {
 		case rec.action == "pass":
 			r.Status = Done
@@ -251,7 +299,7 @@ func (l *testLog) judge(r *Result, stderr string) {
 			r.Status = Failing
 			if r.Output == "" { // a panic is reported in the output of the suite's top-level test
 				if suite := l.tests[pkg+" "+e.SuiteTest()]; suite != nil {
-					r.Output = cleanOutput(suite.output.String())
+					r.Output = present(suite.output.String(), e.Hint)
 				}
 			}
 		}
@@ -274,18 +322,42 @@ func (l *testLog) judge(r *Result, stderr string) {
 		}
 		return
 	}
-	if rec := l.tests[pkg+" "+e.SuiteTest()]; rec != nil && rec.action == "fail" {
+	if name, words := l.crashed(pkg, e.SuiteTest()); name != "" {
+		r.Status = Failing
+		r.Output = fmt.Sprintf("the suite stopped before it reached this exercise: the test binary died in %q:\n%s",
+			name, words)
+		return
+	}
+	if rec := l.tests[pkg+" "+e.SuiteTest()]; rec != nil && (rec.action == "fail" || rec.started && rec.action == "") {
 		// A suite that said something of its own, or a panic, ended before this subtest's turn.
 		if said := cleanOutput(rec.output.String() + pkgOut); said != "" && (strings.Contains(said, "panic:") ||
 			cleanOutput(rec.output.String()) != "") {
 			r.Status = Failing
-			r.Output = "the suite stopped before it reached this exercise:\n" + said
+			r.Output = "the suite stopped before it reached this exercise:\n" + present(rec.output.String()+pkgOut, "")
 			return
 		}
 	}
 	r.Status = NotRun
 	r.Output = strings.TrimSpace(fmt.Sprintf("%s has no subtest %s/%s\n%s%s%s",
 		r.Dir, e.SuiteTest(), e.Name, cleanOutput(pkgOut), l.stray.String(), stderr))
+}
+
+// crashed finds the exercise of suite in pkg that the test binary died in, and the first line of what it said.
+func (l *testLog) crashed(pkg, suite string) (name, words string) {
+	prefix := pkg + " " + suite + "/"
+	for key, rec := range l.tests {
+		rest, ok := strings.CutPrefix(key, prefix)
+		if !ok || strings.Contains(rest, "/") || !rec.started || rec.action != "" {
+			continue
+		}
+		words, _ = crashLine(rec.output.String())
+		if words == "" {
+			words = present(rec.output.String(), "")
+		}
+		words, _, _ = strings.Cut(words, "\n")
+		return rest, words
+	}
+	return "", ""
 }
 
 // fullPath turns a relative package path ("./exercises/caching", as go test names a package it could not
@@ -295,29 +367,4 @@ func fullPath(pkg string) string {
 		return Module + "/" + rest
 	}
 	return pkg
-}
-
-// cleanOutput drops go test's own bookkeeping lines and the common indentation of the rest.
-func cleanOutput(s string) string {
-	var lines []string
-	for _, line := range strings.Split(s, "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case t == "", t == "PASS", t == "FAIL", strings.HasPrefix(t, "=== "), strings.HasPrefix(t, "--- "),
-			strings.HasPrefix(t, "ok  "), strings.HasPrefix(t, "FAIL\t"), strings.HasPrefix(t, "exit status "):
-			continue
-		}
-		lines = append(lines, strings.TrimRight(line, " \t"))
-	}
-	indent := -1
-	for _, line := range lines {
-		n := len(line) - len(strings.TrimLeft(line, " \t"))
-		if indent < 0 || n < indent {
-			indent = n
-		}
-	}
-	for i := range lines {
-		lines[i] = lines[i][max(indent, 0):]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -9,9 +9,32 @@
 //   - retry: exponential backoff with full jitter that honours retry-after and x-ratelimit-reset-*;
 //   - cancel: the first answer wins, every other call is cancelled and nothing is left running.
 //
-// Run checks an implementation of all five. Everything that waits runs inside testing/synctest bubbles, so the
-// suite measures minutes of virtual time in milliseconds of real time, and a goroutine left blocked when a
-// check ends is reported as a leak.
+// concurrencytest.Run checks an implementation of all five. Everything that waits runs inside testing/synctest
+// bubbles, so the suite measures minutes of virtual time in milliseconds of real time, and a goroutine left
+// blocked when a check ends is reported as a leak. What it checks:
+//
+//   - semaphore: never more than n holders and all n used; n jobs of 1 s take exactly ⌈jobs/n⌉ s; Acquire gives up
+//     exactly when its context ends; a done context never takes a slot; Release without a holder panics.
+//   - batch: results in input order; peak concurrency exactly min(k, N); ⌈N/k⌉·L of virtual time; the first
+//     error is the real one, with no job started after it and every running job cancelled; collect-all keeps
+//     every error in its place; a batch cut by its deadline loses nothing.
+//   - limiter: bad limits and oversized requests fail at once; a Wait cancelled mid-wait returns ctx's error at
+//     that instant and gives back what it reserved; a wait that cannot end before ctx's deadline fails at once
+//     and takes nothing; 60 RPM lets exactly one request through a second; against the mock at 6,000 TPM, zero
+//     429s, never more tokens used than the budget allows, within 2 % of the time the tokens really used allow
+//     (unused tokens given back), and tokens beyond an estimate charged.
+//   - retry: 408, 429, 500, 502, 503, 504, a reset connection and a cut body are retried with every wait inside
+//     the full-jitter bound; 400, 401, 403, 404 and 422 are returned at once; MaxAttempts is obeyed and the last
+//     error wrapped; retry-after, retry-after-ms and x-ratelimit-reset-* are honoured; a wait that cannot fit
+//     before the deadline returns at once; cancelling mid-wait returns context.Canceled; the waits grow with each
+//     attempt; 20 concurrent calls sharing a Backoff each read only their own response's headers and do not
+//     retry in lockstep; the first waits of 60 calls are spread uniformly.
+//   - cancel: hedges start exactly at 0, hedge, 2·hedge…; the winner returns at that instant; every loser is
+//     cancelled and waited for; a failure starts the next call at once; all-fail joins every error; cancelling
+//     the context stops everything at that instant.
+//
+// The suite checks behaviour, not construction: a limiter on golang.org/x/time/rate, a semaphore from
+// golang.org/x/sync and a retry with fresh randomness per call all pass.
 package concurrency
 
 import (
@@ -60,8 +83,10 @@ type Result[T any] struct {
 
 // Limiter keeps calls inside a requests-per-minute and a tokens-per-minute budget.
 type Limiter interface {
-	// Wait blocks until a request estimated at estimate tokens may start, or ctx ends. A request larger than
-	// the limiter's burst can never start: Wait says so at once with an error.
+	// Wait blocks until a request estimated at estimate tokens may start, or ctx ends; then it returns ctx's
+	// error and takes nothing (what it had reserved goes back). A request larger than the limiter's burst can
+	// never start, and a wait that cannot end before ctx's deadline would only fail later: Wait says so at once
+	// with an error.
 	Wait(ctx context.Context, estimate int) error
 	// Settle reconciles a finished request: actual is the usage the API reported. Tokens beyond the estimate
 	// are charged; tokens estimated but not used are given back.
@@ -73,7 +98,9 @@ type Backoff struct {
 	Base        time.Duration // the first retry waits up to Base
 	Cap         time.Duration // no wait computed from Base exceeds Cap (a server's retry-after may)
 	MaxAttempts int           // attempts in all, the first one included; 0 means no limit but the context
-	Seed        uint64        // seeds the jitter, so a run can be repeated
+	// Seed seeds the jitter. Each call must still draw waits of its own (mix something per call into the
+	// generator's seed): calls that share a Backoff and fail together would otherwise retry in lockstep.
+	Seed uint64
 }
 
 // Impl is what an implementation of the week provides; exercises/concurrency and solutions/concurrency both

@@ -32,6 +32,19 @@ func (c *Client) Chat(ctx context.Context, prompt string) (string, openai.Usage,
 	return resp.Choices[0].Message.Content, resp.Usage, nil
 }
 
+// Models lists the ids of the models the provider serves (GET /v1/models, the cheapest request there is).
+func (c *Client) Models(ctx context.Context) ([]string, error) {
+	list, err := c.ListModels(ctx)
+	if err != nil {
+		return nil, c.fail(ctx, "list models", err)
+	}
+	ids := make([]string, len(list.Models))
+	for i, m := range list.Models {
+		ids[i] = m.ID
+	}
+	return ids, nil
+}
+
 // Stream sends prompt as one user message and reads the answer as it is streamed. It returns the text, the
 // usage (asked for with stream_options.include_usage; zero if the provider does not send it) and the time to
 // the first chunk carrying text.

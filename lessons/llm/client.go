@@ -1,9 +1,10 @@
 package llm
 
 import (
-	"net/url"
+	"io"
 	"time"
 
+	"github.com/llmperf/workbook/kit/redact"
 	"github.com/llmperf/workbook/mock"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -18,8 +19,9 @@ type Client struct {
 	Model    string       // the model Chat and Stream ask for
 	Mock     *mock.Server // the in-process server; nil for a real provider
 
-	baseURL string // shown by String, credentials removed
-	key     string // only to scrub it from errors; never printed
+	baseURL  string   // shown by String, credentials removed
+	key      string   // only to scrub it from errors; never printed
+	settings Settings // what the client was made from: the budget for Check; zero for the mock
 }
 
 // DefaultMockConfig is the mock New uses: the shape of a gpt-4o-class model, ten times faster so notebooks
@@ -64,8 +66,9 @@ func NewWith(s Settings) *Client {
 		Client:   openai.NewClientWithConfig(cfg),
 		Provider: "openai",
 		Model:    s.Model,
-		baseURL:  displayURL(cfg.BaseURL),
+		baseURL:  cfg.BaseURL, // without credentials: see Settings.Config
 		key:      s.Key,
+		settings: s,
 	}
 }
 
@@ -81,6 +84,23 @@ func NewMock(cfg mock.Config) *Client {
 	}
 }
 
+// Check is Settings.Check for this client's provider and model: before calls to a real provider, it prints
+// their estimated cost to w and refuses them with an error when they would pass the budget. For the mock it
+// prints nothing and returns nil.
+//
+//	if err := c.Check(os.Stdout, llm.Plan{Calls: 20, Prompt: prompt}); err != nil {
+//		fmt.Println(err) // what is wrong, and how to raise the budget
+//		return
+//	}
+func (c *Client) Check(w io.Writer, p Plan) error {
+	if c.Mock != nil {
+		return nil
+	}
+	s := c.settings
+	s.Model = c.Model
+	return s.Check(w, p)
+}
+
 // String names the provider: "mock (in-process)" or "openai at https://api.openai.com/v1". It never contains
 // the API key, nor credentials embedded in OPENAI_BASE_URL.
 func (c *Client) String() string {
@@ -90,15 +110,5 @@ func (c *Client) String() string {
 	if c.Mock != nil {
 		return "mock (in-process)"
 	}
-	return c.Provider + " at " + c.baseURL
-}
-
-// displayURL drops user info, query and fragment: the parts of a URL that may carry secrets.
-func displayURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable base URL)"
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
+	return redact.String(c.Provider + " at " + c.baseURL)
 }

@@ -1,8 +1,12 @@
 package llm
 
-import "strings"
+import (
+	"strings"
 
-// Error is an error from this package. Its text never contains the API key.
+	"github.com/llmperf/workbook/kit/redact"
+)
+
+// Error is an error from this package. Its text never contains the API key, nor anything kit/redact removes.
 type Error struct {
 	Op  string // what was being done, e.g. "chat gpt-4o-mini via openai at https://…"
 	Msg string // set for errors of this package's own making
@@ -14,11 +18,11 @@ func (e *Error) Error() string {
 	msg := e.Msg
 	if e.Err != nil {
 		msg = e.Err.Error()
-		if e.key != "" {
-			msg = strings.ReplaceAll(msg, e.key, "[REDACTED]")
+		if e.key != "" { // also a key too short for kit/redact to register
+			msg = strings.ReplaceAll(msg, e.key, redact.Mask)
 		}
 	}
-	return "llm: " + e.Op + ": " + msg
+	return redact.String("llm: " + e.Op + ": " + msg)
 }
 
 // Unwrap gives errors.As access to the cause, such as *openai.APIError for a status code or a 429. Print the

@@ -44,10 +44,17 @@ var (
 	}
 )
 
+var sampleCalls atomic.Int64
+
+// SampleLogCalls is how many times SampleLog has been called in this process: how the suite sees a benchmark
+// that builds its input inside the measured loop.
+func SampleLogCalls() int64 { return sampleCalls.Load() }
+
 // SampleLog returns a seeded construction-site log of n records: headers with levels and tags, multi-line
 // bodies, names, e-mail addresses, phone numbers and now and then non-ASCII text. The same (n, seed) always
 // gives the same log.
 func SampleLog(n int, seed int64) string {
+	sampleCalls.Add(1)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
 	var b strings.Builder
 	for i := range n {

@@ -14,7 +14,8 @@ type Check struct {
 	Stop bool
 }
 
-// RunChecks runs every check as a subtest under Catch and reports a check's error as that subtest's failure.
+// RunChecks runs every check as a subtest under Catch and reports a check's error as that subtest's failure,
+// starting with the check's name: "evicts the least recently used: Get(b) = 2, want a miss".
 // Suites call each entry point of the exercise once in the test's own goroutine first, so that a stub's stop
 // is reported once, before any check runs.
 func RunChecks(t *testing.T, checks []Check) {
@@ -23,7 +24,7 @@ func RunChecks(t *testing.T, checks []Check) {
 		ok := t.Run(c.Name, func(t *testing.T) {
 			defer Catch(t)
 			if err := c.Run(t); err != nil {
-				t.Error(err)
+				t.Errorf("%s: %v", c.Name, err)
 			}
 		})
 		if !ok && c.Stop {

@@ -5,7 +5,9 @@
 // It gives each exercise its own subtest (Exercise), turns a stub's todo.Exercise stop into one "not done yet"
 // line (Catch) that the check runner reads as a typed attribute rather than by matching text, runs named checks
 // (Check, RunChecks), and runs code in a testing/synctest bubble that doubles as the leak detector (InBubble,
-// Bubble). Failure messages start with what is wrong; where it happened comes after.
+// Bubble). A watchdog reports an exercise that hangs as a deadlock naming it, and a test binary built without
+// -race has its exercises checked by `go test -race` where the race detector exists, so a data race fails the
+// same way on every run. Failure messages start with what is wrong; where it happened comes after.
 package suite
 
 import (
@@ -15,14 +17,20 @@ import (
 	"github.com/llmperf/workbook/lessons/todo"
 )
 
-// Exercise runs one exercise's part of a suite as the subtest named after the exercise, under Catch. It reports
-// whether the subtest passed.
+// Exercise runs one exercise's part of a suite as the subtest named after the exercise, under Catch and a
+// watchdog that reports a hang as a deadlock of this exercise within seconds (StuckAfter). In a test binary
+// built without -race, where the race detector is available, it reports what `go test -race` found instead of
+// running f here (see raced). It reports whether the subtest passed.
 func Exercise(t *testing.T, name string, f func(t *testing.T)) bool {
 	t.Helper()
 	if _, ok := course.Lookup(name); !ok {
 		t.Errorf("the suite runs exercise %q, which kit/course/info.toml does not list", name)
 	}
 	return t.Run(name, func(t *testing.T) {
+		if raced(t, name) {
+			return
+		}
+		defer watch(name, *stuckAfter)()
 		defer Catch(t)
 		f(t)
 	})

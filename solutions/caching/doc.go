@@ -7,6 +7,7 @@
 //     whole normalised request (Key), with one upstream call for any number of identical requests in flight.
 //   - Store: a cache on disk, one file per entry, written atomically and verified on every read.
 //   - Embeddings: an embedding client that sends upstream only the inputs it has not seen.
+//   - Semantic: a semantic cache that answers a question from the most similar one stored, above a threshold.
 //
 // NaiveClient is the map-based cache most people write first, kept to show its thundering herd.
 package caching

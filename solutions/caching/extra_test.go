@@ -87,15 +87,39 @@ func TestDiskCacheSurvivesRestart(t *testing.T) {
 	}
 }
 
+// Clean removes old leftovers of dead writers; it keeps a fresh temporary file (its writer may not have locked
+// it yet) and an old one whose writer still holds its lock.
 func TestStoreClean(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := OpenStore(dir)
 	s.Put("k", []byte("v"))
-	if err := os.WriteFile(filepath.Join(dir, tempPrefix+"crashed"), []byte("half"), 0o600); err != nil {
+	old := time.Now().Add(-2 * StaleAfter)
+	leftover, fresh := filepath.Join(dir, tempPrefix+"crashed"), filepath.Join(dir, tempPrefix+"new")
+	for _, p := range []string{leftover, fresh} {
+		if err := os.WriteFile(p, []byte("half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Chtimes(leftover, old, old)
+	writing, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer writing.Close()
+	if err := lock(writing); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(writing.Name(), old, old)
 	if n, err := s.Clean(); n != 1 || err != nil {
 		t.Errorf("Clean() = %d, %v; want 1, nil", n, err)
+	}
+	if _, err := os.Stat(leftover); err == nil {
+		t.Error("the old leftover is still there")
+	}
+	for _, p := range []string{fresh, writing.Name()} {
+		if _, err := os.Stat(p); err != nil && (p == fresh || haveFlock) {
+			t.Errorf("%s was removed: %v", filepath.Base(p), err)
+		}
 	}
 	if v, ok, _ := s.Get("k"); !ok || string(v) != "v" {
 		t.Error("Clean removed an entry")

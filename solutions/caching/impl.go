@@ -10,7 +10,7 @@ import (
 // Impl connects this package to the week's suite (lessons/caching/cachingtest.Run).
 func Impl() lessons.Impl {
 	return lessons.Impl{
-		NewLRU: func(capacity int) lessons.Cache[string, int] { return NewLRU[string, int](capacity) },
+		NewLRU: func(capacity int) lessons.LRUCache[string, int] { return NewLRU[string, int](capacity) },
 		NewTTL: func(capacity int, ttl time.Duration) lessons.ExpiringCache[string, int] {
 			return NewTTL[string, int](capacity, ttl)
 		},
@@ -26,6 +26,9 @@ func Impl() lessons.Impl {
 		},
 		NewEmbeddings: func(up lessons.Embedder, model openai.EmbeddingModel, cache lessons.Cache[string, []float32]) lessons.BatchEmbedder {
 			return NewEmbeddings(up, model, cache)
+		},
+		NewSemantic: func(threshold float64, maxEntries, maxBytes int) lessons.SemanticCache {
+			return NewSemantic(threshold, maxEntries, maxBytes)
 		},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Store is a cache of bytes on disk that survives a restart: one file per entry in a folder.
@@ -20,12 +21,20 @@ import (
 // the new one, never part of one. Each file also carries the entry's lengths and a SHA-256 of its key and
 // value, checked on every Get: a file that was damaged some other way is a miss, and is removed.
 //
+// A writer holds an exclusive lock (flock) on its temporary file from creating it until it is renamed, and the
+// system drops the lock when the writer dies. OpenStore removes the temporary files that writers which died
+// mid-Put left behind: those older than StaleAfter that no live process holds. A file being written by another
+// live process is never removed. (Where the system has no flock, age alone decides.)
+//
 // File names are hashes of the keys, so any key is safe to use and none is a path. Safe for concurrent use by
-// goroutines and processes. A temporary file left by a crash in the middle of a Put is never read; Clean
-// removes such files.
+// goroutines and processes.
 type Store struct {
 	dir string
 }
+
+// StaleAfter is how old an unlocked temporary file must be before OpenStore or Clean removes it: long enough
+// that a writer which has just created its file has also locked it.
+const StaleAfter = 10 * time.Second
 
 const (
 	magic      = "wbcache1"
@@ -35,7 +44,8 @@ const (
 	maxKeySize = 1 << 20
 )
 
-// OpenStore opens the store kept in dir, creating the folder (mode 0700) if needed.
+// OpenStore opens the store kept in dir, creating the folder (mode 0700) if needed, and removes the temporary
+// files left by writers that died (see Store).
 func OpenStore(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("caching: open store: %w", err)
@@ -47,7 +57,9 @@ func OpenStore(dir string) (*Store, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("caching: open store: %s is not a folder", dir)
 	}
-	return &Store{dir: dir}, nil
+	s := &Store{dir: dir}
+	s.Clean() // a leftover that cannot be removed now is removed by a later open; it is never read
+	return s, nil
 }
 
 // Dir is the store's folder.
@@ -94,16 +106,16 @@ func (s *Store) Put(key string, value []byte) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
+	if err = lock(tmp); err != nil { // held until the file is renamed and closed, or this process dies
+		return fmt.Errorf("caching: put: %w", err)
+	}
 	if _, err = tmp.Write(encode(key, value)); err != nil {
 		return fmt.Errorf("caching: put: %w", err)
 	}
 	if err = tmp.Sync(); err != nil { // the bytes are on disk before the name points at them
 		return fmt.Errorf("caching: put: %w", err)
 	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("caching: put: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), s.path(key)); err != nil {
+	if err = commit(tmp, s.path(key)); err != nil {
 		return fmt.Errorf("caching: put: %w", err)
 	}
 	return syncDir(s.dir) // the rename itself is on disk
@@ -133,16 +145,30 @@ func (s *Store) Len() (int, error) {
 	return n, err
 }
 
-// Clean removes temporary files left by Puts that never finished. Run it when no other process is writing.
+// Clean removes the temporary files that writers which died mid-Put left behind: those older than StaleAfter
+// that no live process holds. OpenStore calls it; it is safe while other processes write.
 func (s *Store) Clean() (removed int, err error) {
 	names, err := os.ReadDir(s.dir)
 	for _, e := range names {
-		if strings.HasPrefix(e.Name(), tempPrefix) {
-			if rerr := os.Remove(filepath.Join(s.dir, e.Name())); rerr == nil {
-				removed++
-			} else {
-				err = errors.Join(err, rerr)
-			}
+		if !strings.HasPrefix(e.Name(), tempPrefix) {
+			continue
+		}
+		path := filepath.Join(s.dir, e.Name())
+		info, ierr := e.Info()
+		if ierr != nil || time.Since(info.ModTime()) < StaleAfter {
+			continue // gone meanwhile, or maybe just created and not locked yet
+		}
+		switch held, lerr := heldByWriter(path); {
+		case errors.Is(lerr, fs.ErrNotExist), held:
+			continue // renamed into place meanwhile, or still being written
+		case lerr != nil:
+			err = errors.Join(err, lerr)
+			continue
+		}
+		if rerr := os.Remove(path); rerr == nil {
+			removed++
+		} else if !errors.Is(rerr, fs.ErrNotExist) {
+			err = errors.Join(err, rerr)
 		}
 	}
 	return removed, err

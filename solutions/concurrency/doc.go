@@ -5,8 +5,11 @@
 //
 //   - [Semaphore]: at most n callers inside at once (a buffered channel of n slots);
 //   - [Batch]: run jobs k at a time, keep their order, stop at the first error or collect every one;
-//   - [Limiter]: stay under requests per minute and tokens per minute (two golang.org/x/time/rate limiters);
-//   - [Retry]: exponential backoff with full jitter that listens to the server's retry-after;
+//   - [Limiter]: stay under requests per minute and tokens per minute, in step with the limits the provider
+//     reports in every reply, or learned from them ([NewAdaptiveLimiter]); [RateLimiter] is the same exercise on
+//     two golang.org/x/time/rate limiters;
+//   - [Retry]: exponential backoff with full jitter, drawn per call, that listens to the server's retry-after;
+//   - [Sender]: a limiter and retries that never drop a request a rate limit refused;
 //   - [First]: hedge a slow call and cancel every loser, leaving nothing running.
 //
 // Every wait in them takes a context and ends with it; no goroutine outlives the call that started it.

@@ -83,3 +83,20 @@ func ExampleFirst() {
 	fmt.Println(v, err)
 	// Output: fast replica <nil>
 }
+
+func ExampleNewAdaptiveLimiter() {
+	lim := concurrency.NewAdaptiveLimiter()
+	t, _ := lim.Admit(context.Background(), 500) // the first request goes alone
+	fmt.Println(lim.Limits())
+
+	h := http.Header{} // what the provider said when it admitted it
+	h.Set("x-ratelimit-limit-requests", "500")
+	h.Set("x-ratelimit-remaining-requests", "499")
+	h.Set("x-ratelimit-limit-tokens", "200000")
+	h.Set("x-ratelimit-remaining-tokens", "80000") // someone else has been using this key
+	lim.Done(t, concurrency.Reply{Status: 200, Header: h, Used: 420})
+	fmt.Println(lim.Limits())
+	// Output:
+	// 0 0
+	// 500 200000
+}

@@ -31,6 +31,20 @@ func TestWeightedPassesTheSuite(t *testing.T) {
 	concurrencytest.Run(t, impl)
 }
 
+// TestRateLimiterPassesTheSuite: the exercise's limiter built on golang.org/x/time/rate, as the notebook teaches it,
+// passes the same suite as Limiter.
+func TestRateLimiterPassesTheSuite(t *testing.T) {
+	impl := Impl()
+	impl.NewLimiter = func(rpm, tpm, maxTokens int) (lessons.Limiter, error) {
+		l, err := NewRateLimiter(rpm, tpm, maxTokens)
+		if err != nil {
+			return nil, err
+		}
+		return l, nil
+	}
+	concurrencytest.Run(t, impl)
+}
+
 // runChan, runWeighted and runErrgroup run jobs at most k at a time, each their own way.
 func runChan(k int, jobs []func()) {
 	sem := NewSemaphore(k)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -18,18 +19,15 @@ import (
 
 // Retry calls call until it succeeds, fails in a way another try cannot fix, runs out of attempts, or the next
 // wait would outlive ctx. The wait before retry n is drawn uniformly from [0, min(Cap, Base·2ⁿ⁻¹)) (full jitter,
-// so many clients that failed together do not retry together), but never shorter than the server asked for in
-// retry-after or x-ratelimit-reset-* (see ServerWait). For those headers to be seen, call's HTTP client must use
-// a Transport. When the next wait cannot end before ctx's deadline, Retry returns at once with an error wrapping
-// the last failure instead of sleeping into the deadline.
+// so many clients that failed together do not retry together), on top of what the server asked for in
+// retry-after-ms, retry-after or x-ratelimit-reset-* (see ServerWait), which it never undercuts. For those
+// headers to be seen, call's HTTP client must use a Transport. When the next wait cannot end before ctx's
+// deadline, Retry returns at once with an error wrapping the last failure instead of sleeping into the deadline.
 //
-// A zero Seed draws a fresh seed: clients that share a fixed seed would jitter in lockstep.
+// Each call draws its jitter from its own generator (see JitterSource), so calls that failed together do not
+// retry together even when they share a Backoff and its Seed.
 func Retry(ctx context.Context, b Backoff, call func(context.Context) error) error {
-	seed := b.Seed
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	rng := JitterSource(ctx, b.Seed)
 	for attempt := 1; ; attempt++ {
 		actx, seen := withCapture(ctx)
 		err := call(actx)
@@ -42,10 +40,9 @@ func Retry(ctx context.Context, b Backoff, call func(context.Context) error) err
 		if b.MaxAttempts > 0 && attempt >= b.MaxAttempts {
 			return fmt.Errorf("retry: gave up after %d attempts: %w", attempt, err)
 		}
-		wait := jitter(rng, b, attempt)
-		if w := ServerWait(seen.header()); w > wait {
-			wait = w
-		}
+		// The server's wait plus the jitter: calls refused together are told the same retry-after, and waiting
+		// exactly that long would bring them back together.
+		wait := ServerWait(seen.header()) + jitter(rng, b, attempt)
 		if deadline, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(deadline) {
 			return fmt.Errorf("retry: the next attempt would start in %v, after the context's deadline (%v left): %w",
 				wait, time.Until(deadline).Round(time.Millisecond), err)
@@ -58,6 +55,40 @@ func Retry(ctx context.Context, b Backoff, call func(context.Context) error) err
 			return fmt.Errorf("retry: %w while waiting %v to retry after: %w", ctx.Err(), wait, err)
 		}
 	}
+}
+
+// JitterSource returns the generator one call draws its waits from. It is seeded with seed (a fresh random seed
+// when seed is 0) and with the call's own key: the key WithJitterKey put in ctx, or else the next number of a
+// process-wide counter. So concurrent calls never share a stream — the lockstep that jitter exists to prevent —
+// and a run is reproducible from the seed where it needs to be: give each call a key of its own (an item's index).
+func JitterSource(ctx context.Context, seed uint64) *rand.Rand {
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	key, ok := ctx.Value(jitterKey{}).(uint64)
+	if !ok {
+		key = jitterCalls.Add(1)
+	}
+	return rand.New(rand.NewPCG(seed, splitmix(key^0x9e3779b97f4a7c15)))
+}
+
+// WithJitterKey returns a context whose Retry (or Sender.Send) calls draw their jitter from a stream named by seed
+// and key: the same seed and key give the same waits.
+func WithJitterKey(ctx context.Context, key uint64) context.Context {
+	return context.WithValue(ctx, jitterKey{}, key)
+}
+
+type jitterKey struct{}
+
+var jitterCalls atomic.Uint64
+
+// splitmix is SplitMix64's finaliser: neighbouring keys give unrelated streams.
+func splitmix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // jitter draws the backoff before retry number attempt (1 for the first retry).

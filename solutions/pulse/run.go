@@ -12,6 +12,7 @@ import (
 	"github.com/llmperf/workbook/kit/chart"
 	"github.com/llmperf/workbook/kit/metrics"
 	"github.com/llmperf/workbook/kit/prices"
+	"github.com/llmperf/workbook/kit/redact"
 	"github.com/llmperf/workbook/solutions/streaming"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -101,7 +102,7 @@ func Run(ctx context.Context, mode string, up Upstream, r io.Reader, opt Options
 		}
 	}
 	if err != nil {
-		res.Err = err.Error()
+		res.Err = redact.String(err.Error()) // it goes into reports and -json: never a key an upstream quoted
 	}
 	return res, err
 }

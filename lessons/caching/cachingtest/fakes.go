@@ -123,6 +123,11 @@ type FakeEmbedder struct {
 	Shuffle bool
 	// Short drops the last embedding of every answer, like a broken upstream.
 	Short bool
+	// Index, when set, gives the Index field of the answer's i-th embedding (a broken upstream's).
+	Index func(i int) int
+	// MaxInputs, when positive, fails a request with more inputs than this, as the API does past
+	// caching.MaxEmbeddingInputs.
+	MaxInputs int
 
 	mu       sync.Mutex
 	batches  [][]string
@@ -175,6 +180,11 @@ func (f *FakeEmbedder) CreateEmbeddings(ctx context.Context, conv openai.Embeddi
 	}
 	f.mu.Lock()
 	f.batches = append(f.batches, inputs)
+	if f.MaxInputs > 0 && len(inputs) > f.MaxInputs {
+		f.mu.Unlock()
+		return openai.EmbeddingResponse{}, fmt.Errorf("fake embedder: %d inputs in one request; the most is %d",
+			len(inputs), f.MaxInputs)
+	}
 	fail := f.failNext > 0
 	if fail {
 		f.failNext--
@@ -187,6 +197,11 @@ func (f *FakeEmbedder) CreateEmbeddings(ctx context.Context, conv openai.Embeddi
 	for i, in := range inputs {
 		resp.Data = append(resp.Data, openai.Embedding{Object: "embedding", Index: i, Embedding: FakeVector(req.Model, in)})
 		resp.Usage.PromptTokens += len(in)
+	}
+	if f.Index != nil {
+		for i := range resp.Data {
+			resp.Data[i].Index = f.Index(i)
+		}
 	}
 	if f.Shuffle {
 		for i, j := 0, len(resp.Data)-1; i < j; i, j = i+1, j-1 {

@@ -29,4 +29,8 @@ func Run(t *testing.T, impl caching.Impl) {
 		smokeEmbeddings(impl.NewEmbeddings)
 		suite.RunChecks(t, EmbeddingChecks(impl.NewEmbeddings))
 	})
+	suite.Exercise(t, "semantic", func(t *testing.T) {
+		smokeSemantic(impl.NewSemantic)
+		suite.RunChecks(t, SemanticChecks(impl.NewSemantic))
+	})
 }

@@ -124,6 +124,27 @@ func ClientChecks(newClient NewClientFunc) []suite.Check {
 			}
 			return nil
 		}},
+		{Name: "answers go in the cache it was given", Run: func(*testing.T) error {
+			shared := &MapCache[string, openai.ChatCompletionResponse]{}
+			up := &FakeChat{}
+			a := newClient(up, shared, caching.CacheDeterministic)
+			if _, err := a.CreateChatCompletion(ctx, baseRequest()); err != nil {
+				return fmt.Errorf("first call: %v", err)
+			}
+			if n := shared.Len(); n != 1 {
+				return fmt.Errorf("after one answered request the cache given to NewClient holds %d entries, "+
+					"want 1: keep answers in that cache, not one of your own", n)
+			}
+			b := newClient(up, shared, caching.CacheDeterministic)
+			if _, err := b.CreateChatCompletion(ctx, baseRequest()); err != nil {
+				return fmt.Errorf("second client's call: %v", err)
+			}
+			if n := up.Calls(); n != 1 {
+				return fmt.Errorf("two clients sharing one cache: the second one's equal request reached the "+
+					"upstream (%d calls, want 1)", n)
+			}
+			return nil
+		}},
 		{Name: "the key covers everything that changes the answer", Run: func(*testing.T) error {
 			for _, v := range variants {
 				c, up := newFake(newClient, caching.CacheDeterministic)
@@ -149,6 +170,10 @@ func ClientChecks(newClient NewClientFunc) []suite.Check {
 			unset.Temperature = 0 // omitted by go-openai: the API samples at its default of 1
 			greedy := sampled
 			greedy.Temperature = math.SmallestNonzeroFloat32
+			edge := sampled
+			edge.Temperature = 0.001
+			warm := sampled
+			warm.Temperature = 0.0011
 			cases := []struct {
 				name   string
 				policy caching.Policy
@@ -159,6 +184,8 @@ func ClientChecks(newClient NewClientFunc) []suite.Check {
 				{"temperature 0.7 without a seed", caching.CacheDeterministic, sampled, 2},
 				{"temperature left unset without a seed", caching.CacheDeterministic, unset, 2},
 				{"temperature SmallestNonzeroFloat32 without a seed", caching.CacheDeterministic, greedy, 1},
+				{"temperature 0.001 without a seed", caching.CacheDeterministic, edge, 1},
+				{"temperature 0.0011 without a seed", caching.CacheDeterministic, warm, 2},
 				{"temperature 0.7 without a seed", caching.CacheAll, sampled, 1},
 			}
 			for _, tc := range cases {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/llmperf/workbook/lessons/caching"
 	"github.com/llmperf/workbook/lessons/suite"
+	"github.com/llmperf/workbook/lessons/todo"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -56,9 +57,15 @@ func embedStep(e caching.BatchEmbedder, up *FakeEmbedder, inputs, wantSent []str
 	return nil
 }
 
-// EmbeddingChecks are the embeddings exercise's checks.
+// EmbeddingChecks are the embeddings exercise's checks: only the misses go upstream, each once even when
+// repeated, in one request when there are at most caching.MaxEmbeddingInputs of them and split into requests of
+// at most that many when there are more; nothing is sent for an empty batch or an all-cached one; vectors come
+// back in input order, matched to inputs by their Index; an answer with too few vectors, or whose indexes are not
+// 0…n-1 each once, is an error; the model is part of the key; a failed request is returned as an error and
+// caches nothing.
 func EmbeddingChecks(newEmb NewEmbeddingsFunc) []suite.Check {
 	fresh := func(up *FakeEmbedder) caching.BatchEmbedder {
+		up.MaxInputs = caching.MaxEmbeddingInputs
 		return newEmb(up, testModel, &MapCache[string, []float32]{})
 	}
 	return []suite.Check{
@@ -94,11 +101,67 @@ func EmbeddingChecks(newEmb NewEmbeddingsFunc) []suite.Check {
 			up := &FakeEmbedder{Shuffle: true}
 			return embedStep(fresh(up), up, []string{"p", "q", "r"}, []string{"p", "q", "r"})
 		}},
+		{Name: "big batches are split", Run: func(*testing.T) error {
+			const max = caching.MaxEmbeddingInputs
+			up := &FakeEmbedder{MaxInputs: max}
+			e := fresh(up)
+			inputs := make([]string, 2*max+7)
+			for i := range inputs {
+				inputs[i] = fmt.Sprintf("line %d", i)
+			}
+			got, err := e.Embed(context.Background(), inputs)
+			if err != nil {
+				return fmt.Errorf("Embed of %d new inputs (the API takes at most %d per request): %v: split the "+
+					"misses into requests of at most %d", len(inputs), max, err, max)
+			}
+			if len(got) != len(inputs) {
+				return fmt.Errorf("Embed of %d inputs returned %d vectors", len(inputs), len(got))
+			}
+			for i, in := range inputs {
+				if !slices.Equal(got[i], FakeVector(testModel, in)) {
+					return fmt.Errorf("Embed of %d inputs: vector %d is not the one for %q", len(inputs), i, in)
+				}
+			}
+			sent := 0
+			for i, b := range up.Batches() {
+				if len(b) > max {
+					return fmt.Errorf("request %d carried %d inputs; the most is %d", i, len(b), max)
+				}
+				sent += len(b)
+			}
+			if n := len(up.Batches()); n != 3 || sent != len(inputs) {
+				return fmt.Errorf("%d new inputs went out in %d requests of %d inputs in all, want 3 requests "+
+					"(%d, %d and 7) sending each input once", len(inputs), n, sent, max, max)
+			}
+			return embedStep(e, up, inputs[max-3:max+3], nil)
+		}},
 		{Name: "a short answer is an error", Run: func(*testing.T) error {
 			up := &FakeEmbedder{Short: true}
 			got, err := fresh(up).Embed(context.Background(), []string{"p", "q", "r"})
 			if err == nil {
 				return fmt.Errorf("upstream answered 2 of 3 inputs and Embed returned %d vectors and no error", len(got))
+			}
+			return nil
+		}},
+		{Name: "a bad index is an error", Run: func(*testing.T) error {
+			for _, bad := range []struct {
+				name  string
+				index func(i int) int
+			}{
+				{"counted from 1", func(i int) int { return i + 1 }},
+				{"all 0", func(int) int { return 0 }},
+				{"counted from -1", func(i int) int { return i - 1 }},
+			} {
+				got, err := safeEmbed(fresh(&FakeEmbedder{Index: bad.index}), []string{"p", "q", "r"})
+				var p panicked
+				if errors.As(err, &p) {
+					return fmt.Errorf("the upstream answered 3 inputs with indexes %s and Embed %v: check each "+
+						"Index before using it, and return an error", bad.name, err)
+				}
+				if err == nil {
+					return fmt.Errorf("the upstream answered 3 inputs with indexes %s and Embed returned %d vectors "+
+						"and no error: indexes must be 0, 1, 2, each once", bad.name, len(got))
+				}
 			}
 			return nil
 		}},
@@ -118,4 +181,22 @@ func EmbeddingChecks(newEmb NewEmbeddingsFunc) []suite.Check {
 			return embedStep(e, up, []string{"a", "b"}, []string{"a", "b"})
 		}},
 	}
+}
+
+// panicked is the error safeEmbed returns for a panic.
+type panicked struct{ value any }
+
+func (p panicked) Error() string { return fmt.Sprintf("panicked: %v", p.value) }
+
+// safeEmbed calls Embed and turns a panic (an index out of range) into a panicked error.
+func safeEmbed(e caching.BatchEmbedder, inputs []string) (got [][]float32, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if nd, ok := r.(todo.NotDone); ok {
+				panic(nd)
+			}
+			err = panicked{r}
+		}
+	}()
+	return e.Embed(context.Background(), inputs)
 }

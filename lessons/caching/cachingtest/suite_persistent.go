@@ -236,5 +236,6 @@ func StoreChecks(open OpenStoreFunc) []suite.Check {
 			}
 			return nil
 		}},
+		KilledWriterCheck(open),
 	}
 }

@@ -19,7 +19,12 @@ func smokeTTL(newTTL func(int, time.Duration) caching.ExpiringCache[string, int]
 	c.Close()
 }
 
-// TTLChecks are the ttl exercise's checks. All run in virtual time.
+// TTLChecks are the ttl exercise's checks, in virtual time: Close stops every goroutine the cache started (and
+// is safe twice); an entry put at t with ttl d is a hit until just before t+d and a miss from t+d on; Get and
+// Put never wait; Put renews an entry, Get does not; an expired entry that is looked up is dropped; an expired
+// entry nobody asks for is dropped too, within one more ttl (Len, which counts what the cache holds, falls to
+// 0 — sweep in the background or drop expired entries when counting); the capacity still bounds it; and it is
+// safe for concurrent use (with the race detector on, every run).
 func TTLChecks(newTTL func(capacity int, ttl time.Duration) caching.ExpiringCache[string, int]) []suite.Check {
 	const ttl = 10 * time.Second
 	return []suite.Check{
@@ -116,6 +121,39 @@ func TTLChecks(newTTL func(capacity int, ttl time.Duration) caching.ExpiringCach
 				}
 				return nil
 			})
+		}},
+		{Name: "expired entries do not linger", Run: func(t *testing.T) error {
+			return suite.InBubble(t, func(*testing.T) error {
+				c := newTTL(8, ttl)
+				defer c.Close()
+				c.Put("a", 1)
+				time.Sleep(ttl / 2)
+				c.Put("b", 2)
+				c.Put("c", 3)
+				// b and c expire at 1.5 ttl; nobody asks for them again. One ttl later they must be gone.
+				time.Sleep(2 * ttl)
+				if n := c.Len(); n != 0 {
+					return fmt.Errorf("Len() = %d a whole ttl after every entry expired, with no Get since, want 0: "+
+						"expired entries that nobody asks for must not stay in memory (a sweeper that runs every "+
+						"ttl and drops them, stopped by Close, or a Len that drops them)", n)
+				}
+				c.Put("d", 4)
+				if v, ok := c.Get("d"); !ok || v != 4 {
+					return fmt.Errorf("after the sweep, Put(d, 4) then Get(d) = (%d, %v), want (4, true)", v, ok)
+				}
+				return nil
+			})
+		}},
+		{Name: "safe for concurrent use", Run: func(t *testing.T) error {
+			c := newTTL(64, time.Hour)
+			defer c.Close()
+			if err := hammer(c, false); err != nil {
+				return err
+			}
+			if n := c.Len(); n != 64 {
+				return fmt.Errorf("Len() = %d after concurrent use of a full cache of 64, want 64", n)
+			}
+			return nil
 		}},
 		{Name: "still bounded by capacity", Run: func(t *testing.T) error {
 			return suite.InBubble(t, func(*testing.T) error {

@@ -1,6 +1,8 @@
 package concurrencytest
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +22,8 @@ type Step struct {
 	Header map[string]string // extra response headers
 	Err    error             // if set, the round trip fails with it (a refused or reset connection)
 	Drop   bool              // a 200 whose body ends in the middle (the connection dropped)
+	// BodyDelay holds the body back this long after the headers arrive, so concurrent calls' responses overlap.
+	BodyDelay time.Duration
 }
 
 // ConnReset is the error of a connection reset by the peer, as net/http reports it.
@@ -75,7 +79,54 @@ func (s *Script) RoundTrip(req *http.Request) (*http.Response, error) {
 	if st.Drop {
 		resp.Body = io.NopCloser(io.MultiReader(strings.NewReader(body[:len(body)/2]), errReader{io.ErrUnexpectedEOF}))
 	}
+	if st.BodyDelay > 0 {
+		resp.Body = &slowBody{ReadCloser: resp.Body, delay: st.BodyDelay}
+	}
 	return resp, nil
+}
+
+// slowBody sleeps before its first byte.
+type slowBody struct {
+	io.ReadCloser
+	delay time.Duration
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	if b.delay > 0 {
+		time.Sleep(b.delay)
+		b.delay = 0
+	}
+	return b.ReadCloser.Read(p)
+}
+
+// Router is an http.RoundTripper that sends each request to the Script its prompt names (RouteTo(i) routes to
+// Scripts[i]), so concurrent calls through one client each meet their own script.
+type Router struct {
+	Scripts []*Script
+}
+
+// RouteTo is the prompt that Router sends to Scripts[i].
+func RouteTo(i int) string { return fmt.Sprintf("route %d", i) }
+
+// RoundTrip implements http.RoundTripper.
+func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	var chat struct {
+		Messages []struct{ Content string } `json:"messages"`
+	}
+	i := -1
+	if json.Unmarshal(body, &chat) == nil && len(chat.Messages) > 0 {
+		fmt.Sscanf(chat.Messages[0].Content, "route %d", &i)
+	}
+	if i < 0 || i >= len(r.Scripts) {
+		return nil, fmt.Errorf("router: no script for %q", body)
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	return r.Scripts[i].RoundTrip(req)
 }
 
 type errReader struct{ err error }
@@ -90,7 +141,7 @@ func cmp(v, def int) int {
 }
 
 // ScriptClient is a go-openai client whose requests go through wrap(script).
-func ScriptClient(s *Script, wrap func(http.RoundTripper) http.RoundTripper) *openai.Client {
+func ScriptClient(s http.RoundTripper, wrap func(http.RoundTripper) http.RoundTripper) *openai.Client {
 	cfg := openai.DefaultConfig("sk-scripted-not-a-key")
 	cfg.BaseURL = "http://scripted.invalid/v1"
 	var rt http.RoundTripper = s

@@ -2,6 +2,7 @@ package concurrencytest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -106,6 +107,53 @@ func testLimiter(t *testing.T, newLimiter NewLimiterFunc) {
 			}
 			if took := time.Since(start); took != 0 {
 				t.Errorf("bad Waits took %v of virtual time; they must fail at once", took)
+			}
+		})
+	})
+
+	t.Run("Wait ends with its context", func(t *testing.T) {
+		// 100 tokens a second, a burst of 100: after the first Wait(100), the next must wait a second.
+		suite.Bubble(t, func(t *testing.T) {
+			lim, err := newLimiter(6000, 6000, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			if err := lim.Wait(context.Background(), 100); err != nil {
+				t.Fatalf("first Wait(100): %v", err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(500*time.Millisecond, cancel)
+			err = lim.Wait(ctx, 100)
+			if !errors.Is(err, context.Canceled) || time.Since(start) != 500*time.Millisecond {
+				t.Fatalf("a Wait cancelled 0.5s into its 1s wait returned %v after %v; want context.Canceled after 0.5s: "+
+					"select on ctx.Done() while waiting", err, time.Since(start))
+			}
+			// The cancelled Wait must not keep its tokens: the next 100 are there at 1s, not 2s.
+			if err := lim.Wait(context.Background(), 100); err != nil {
+				t.Fatal(err)
+			}
+			if took := time.Since(start); took != time.Second {
+				t.Errorf("after a Wait cancelled at 0.5s, the next Wait(100) passed at %v, want 1s: a cancelled Wait "+
+					"must give back what it reserved (Reservation.Cancel), or it charges tokens nobody used", took)
+			}
+		})
+		suite.Bubble(t, func(t *testing.T) {
+			lim, err := newLimiter(6000, 6000, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lim.Wait(context.Background(), 100)
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			if err := lim.Wait(ctx, 100); err == nil || time.Since(start) != 0 {
+				t.Errorf("a Wait that needs 1s with 0.5s left returned %v after %v; want an error at once (waiting "+
+					"until the deadline only to fail wastes the caller's time)", err, time.Since(start))
+			}
+			// And it took nothing either.
+			if err := lim.Wait(context.Background(), 100); err != nil || time.Since(start) != time.Second {
+				t.Errorf("after a Wait that failed fast, the next Wait(100) passed at %v (%v), want 1s", time.Since(start), err)
 			}
 		})
 	})

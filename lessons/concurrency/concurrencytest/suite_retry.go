@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,17 @@ func chatCall(client *openai.Client) func(context.Context) error {
 		_, err := client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
 			Model:    "gpt-4o-mini",
 			Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: "hello"}},
+		})
+		return err
+	}
+}
+
+// chatCallAs is chatCall for call number i of a Router.
+func chatCallAs(client *openai.Client, i int) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
+			Model:    "gpt-4o-mini",
+			Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: RouteTo(i)}},
 		})
 		return err
 	}
@@ -57,7 +69,7 @@ func testRetry(t *testing.T, retry RetryFunc, wrap func(http.RoundTripper) http.
 	base := concurrency.Backoff{Base: 100 * time.Millisecond, Cap: 2 * time.Second, MaxAttempts: 6, Seed: 7}
 
 	t.Run("retries transient failures", func(t *testing.T) {
-		for _, st := range []Step{{Status: 429}, {Status: 500}, {Status: 502}, {Status: 503}, {Status: 504},
+		for _, st := range []Step{{Status: 408}, {Status: 429}, {Status: 500}, {Status: 502}, {Status: 503}, {Status: 504},
 			{Err: ConnReset}, {Drop: true}} {
 			name := fmt.Sprint(st.Status)
 			switch {
@@ -126,6 +138,7 @@ func testRetry(t *testing.T, retry RetryFunc, wrap func(http.RoundTripper) http.
 			want   time.Duration
 		}{
 			{"retry-after: 3", map[string]string{"retry-after": "3"}, 3 * time.Second},
+			{"retry-after-ms: 1500", map[string]string{"retry-after-ms": "1500"}, 1500 * time.Millisecond},
 			{"x-ratelimit-reset-requests: 1s", map[string]string{
 				"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1s"}, time.Second},
 			{"x-ratelimit-reset-tokens: 20ms", map[string]string{
@@ -201,36 +214,105 @@ func testRetry(t *testing.T, retry RetryFunc, wrap func(http.RoundTripper) http.
 		})
 	})
 
-	t.Run("full jitter, seeded", func(t *testing.T) {
-		b := concurrency.Backoff{Base: time.Second, Cap: time.Second, MaxAttempts: 2}
-		first := func(seed uint64) time.Duration {
-			var w time.Duration
-			suite.Bubble(t, func(t *testing.T) {
-				s := &Script{Steps: []Step{{Status: 503}}}
-				b.Seed = seed
-				runScript(t, retry, wrap, context.Background(), b, s)
-				if ws := waits(s); len(ws) == 1 {
-					w = ws[0]
+	t.Run("backoff grows", func(t *testing.T) {
+		suite.Bubble(t, func(t *testing.T) {
+			// 40 calls that always fail, at once: the waits before retry n are bounded by Base·2ⁿ⁻¹ and, drawn
+			// uniformly below that bound, average half of it.
+			const n, attempts = 40, 8
+			b := concurrency.Backoff{Base: 100 * time.Millisecond, Cap: time.Minute, MaxAttempts: attempts, Seed: 5}
+			scripts := make([]*Script, n)
+			for i := range scripts {
+				scripts[i] = &Script{Steps: []Step{{Status: 503}}}
+			}
+			client := ScriptClient(&Router{Scripts: scripts}, wrap)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() { retry(context.Background(), b, chatCallAs(client, i)) })
+			}
+			wg.Wait()
+			var sum time.Duration
+			for _, s := range scripts {
+				w := waits(s)
+				if len(w) != attempts-1 {
+					t.Fatalf("always 503 with MaxAttempts %d: %d attempts", attempts, len(w)+1)
 				}
-			})
-			return w
-		}
+				sum += w[attempts-2]
+			}
+			bound := b.Base << (attempts - 2)
+			if mean := sum / n; mean < bound/8 {
+				t.Errorf("the wait before retry %d averaged %v over %d calls; its bound is Base·2^%d = %v, so full "+
+					"jitter averages about %v: the backoff must grow with each attempt", attempts-1, mean, n, attempts-2,
+					bound, bound/2)
+			}
+		})
+	})
+
+	t.Run("concurrent calls", func(t *testing.T) {
+		suite.Bubble(t, func(t *testing.T) {
+			// 20 calls that share one Backoff (and its Seed) and one client are refused together. Half get a 429
+			// that asks for 30 s, half a plain 503; then they succeed.
+			const n = 20
+			b := concurrency.Backoff{Base: time.Second, Cap: time.Second, MaxAttempts: 3, Seed: 42}
+			scripts := make([]*Script, n)
+			for i := range scripts {
+				first := Step{Status: 503, BodyDelay: time.Duration(i) * time.Millisecond}
+				if i%2 == 0 {
+					first = Step{Status: 429, Header: map[string]string{"retry-after": "30"}, BodyDelay: time.Duration(i) * time.Millisecond}
+				}
+				scripts[i] = &Script{Steps: []Step{first, {Status: 200}}}
+			}
+			client := ScriptClient(&Router{Scripts: scripts}, wrap)
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() { errs[i] = retry(context.Background(), b, chatCallAs(client, i)) })
+			}
+			wg.Wait()
+			retries := map[time.Duration]bool{}
+			for i, s := range scripts {
+				w := waits(s)
+				if errs[i] != nil || len(w) != 1 {
+					t.Fatalf("call %d: %v after %d attempts; want success on the 2nd", i, errs[i], len(w)+1)
+				}
+				switch {
+				case i%2 == 0 && w[0] < 30*time.Second:
+					t.Errorf("call %d got a 429 with retry-after: 30 and retried after %v, as if it read another call's "+
+						"retry-after: each attempt must see only its own response's headers", i, w[0])
+				case i%2 == 1 && w[0] >= 30*time.Second:
+					t.Errorf("call %d got a plain 503 and waited %v, as if it read another call's retry-after: each "+
+						"attempt must see only its own response's headers", i, w[0])
+				case i%2 == 1:
+					retries[w[0]-time.Duration(i)*time.Millisecond] = true // from when its body arrived
+				}
+			}
+			if len(retries) < n/4 {
+				t.Errorf("%d calls refused together with the same Backoff retried at only %d different instants: "+
+					"they retry in lockstep. Full jitter needs each call to draw its own waits (mix something per "+
+					"call into the seed)", n/2, len(retries))
+			}
+		})
+	})
+
+	t.Run("full jitter", func(t *testing.T) {
+		b := concurrency.Backoff{Base: time.Second, Cap: time.Second, MaxAttempts: 2, Seed: 9}
 		var sum time.Duration
 		distinct := map[time.Duration]bool{}
 		const n = 60
-		for seed := range uint64(n) {
-			w := first(seed + 1)
-			sum += w
-			distinct[w] = true
-			if again := first(seed + 1); again != w {
-				t.Fatalf("seed %d gave waits %v then %v; the same seed must give the same waits", seed+1, w, again)
-			}
+		for range n {
+			suite.Bubble(t, func(t *testing.T) {
+				s := &Script{Steps: []Step{{Status: 503}}}
+				runScript(t, retry, wrap, context.Background(), b, s)
+				if ws := waits(s); len(ws) == 1 {
+					sum += ws[0]
+					distinct[ws[0]] = true
+				}
+			})
 		}
 		if len(distinct) < n/2 {
-			t.Errorf("%d seeds gave only %d different waits; full jitter draws each wait at random", n, len(distinct))
+			t.Errorf("%d calls gave only %d different waits; full jitter draws each wait at random", n, len(distinct))
 		}
-		if mean := sum / n; mean < 300*time.Millisecond || mean > 700*time.Millisecond {
-			t.Errorf("mean first wait %v over %d seeds with a 1s bound; full jitter is uniform in [0, 1s), mean ≈ 500ms",
+		if mean := sum / n; mean < 250*time.Millisecond || mean > 750*time.Millisecond {
+			t.Errorf("mean first wait %v over %d calls with a 1s bound; full jitter is uniform in [0, 1s), mean ≈ 500ms",
 				mean, n)
 		}
 	})

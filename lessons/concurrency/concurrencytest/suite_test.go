@@ -3,6 +3,8 @@ package concurrencytest_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -83,6 +85,77 @@ var brokenImpls = map[string]broken{
 			l, err := sol.NewLimiter(1_000_000, tpm, maxTokens)
 			return &burstyRequests{l, rate.NewLimiter(rate.Limit(float64(rpm)/60), rpm)}, err
 		}
+		return i
+	}},
+	"limiter ignores ctx": {"limiter", "select on ctx.Done()", func() concurrency.Impl {
+		i := sol.Impl()
+		i.NewLimiter = wrapLimiter(func(l *sol.Limiter, ctx context.Context, est int) error {
+			return l.Wait(context.Background(), est)
+		})
+		return i
+	}},
+	"limiter waits into the deadline": {"limiter", "want an error at once", func() concurrency.Impl {
+		i := sol.Impl()
+		i.NewLimiter = wrapLimiter(func(l *sol.Limiter, ctx context.Context, est int) error {
+			// Forget the deadline; give up only when it passes.
+			c, cancel := context.WithCancel(context.WithoutCancel(ctx))
+			defer cancel()
+			stop := context.AfterFunc(ctx, cancel)
+			defer stop()
+			return l.Wait(c, est)
+		})
+		return i
+	}},
+	"limiter keeps a cancelled reservation": {"limiter", "give back what it reserved", func() concurrency.Impl {
+		i := sol.Impl()
+		i.NewLimiter = wrapLimiter(func(l *sol.Limiter, ctx context.Context, est int) error {
+			done := make(chan error, 1)
+			go func() { done <- l.Wait(context.Background(), est) }()
+			select {
+			case err := <-done:
+				return err
+			case <-ctx.Done():
+				return ctx.Err() // the goroutine still takes the tokens
+			}
+		})
+		return i
+	}},
+	"retry backoff never grows": {"retry", "must grow", func() concurrency.Impl {
+		i := sol.Impl()
+		i.Retry = naiveRetry{constant: true, deadlineAware: true}.retry
+		return i
+	}},
+	"retry in lockstep": {"retry", "lockstep", func() concurrency.Impl {
+		i := sol.Impl()
+		i.Transport = func(base http.RoundTripper) http.RoundTripper { return &recordCtx{base} }
+		i.Retry = naiveRetry{seeded: true, deadlineAware: true, ownHeaders: true}.retry
+		return i
+	}},
+	"retry ignores retry-after-ms": {"retry", "retry-after-ms", func() concurrency.Impl {
+		i := sol.Impl()
+		i.Transport = func(base http.RoundTripper) http.RoundTripper {
+			return &sol.Transport{Base: dropHeader{base, "retry-after-ms"}}
+		}
+		return i
+	}},
+	"retry gives up on 408": {"retry", "408 ×3 then 200", func() concurrency.Impl {
+		i := sol.Impl()
+		i.Retry = func(ctx context.Context, b concurrency.Backoff, call func(context.Context) error) error {
+			return sol.Retry(ctx, b, func(ctx context.Context) error {
+				err := call(ctx)
+				if sol.StatusCode(err) == http.StatusRequestTimeout {
+					return fmt.Errorf("timed out: %v", err) // no longer an API error: final
+				}
+				return err
+			})
+		}
+		return i
+	}},
+	"retry shares headers between calls": {"retry", "another call's retry-after", func() concurrency.Impl {
+		i := sol.Impl()
+		shared := &lastHeader{}
+		i.Transport = func(base http.RoundTripper) http.RoundTripper { return &recordLast{base, shared} }
+		i.Retry = naiveRetry{deadlineAware: true, headers: shared}.retry
 		return i
 	}},
 	"retry without the headers": {"retry", "the server's wait", func() concurrency.Impl {
@@ -269,12 +342,89 @@ func (b *burstyRequests) Wait(ctx context.Context, est int) error {
 	return b.requests.Wait(ctx)
 }
 
+// wrapLimiter is the solution's limiter with Wait replaced by wait.
+func wrapLimiter(wait func(l *sol.Limiter, ctx context.Context, est int) error) concurrencytest.NewLimiterFunc {
+	return func(rpm, tpm, maxTokens int) (concurrency.Limiter, error) {
+		l, err := sol.NewLimiter(rpm, tpm, maxTokens)
+		return &customWait{l, wait}, err
+	}
+}
+
+type customWait struct {
+	*sol.Limiter
+	wait func(l *sol.Limiter, ctx context.Context, est int) error
+}
+
+func (c *customWait) Wait(ctx context.Context, est int) error { return c.wait(c.Limiter, ctx, est) }
+
+// dropHeader removes one header from every response.
+type dropHeader struct {
+	base http.RoundTripper
+	key  string
+}
+
+func (d dropHeader) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := d.base.RoundTrip(req)
+	if resp != nil {
+		resp.Header.Del(d.key)
+	}
+	return resp, err
+}
+
+// lastHeader is one header shared by every call: the classic mistake of a Transport that keeps "the last
+// response's header" in a field.
+type lastHeader struct {
+	mu sync.Mutex
+	h  http.Header
+}
+
+type recordLast struct {
+	base http.RoundTripper
+	last *lastHeader
+}
+
+func (r *recordLast) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if resp != nil {
+		r.last.mu.Lock()
+		r.last.h = resp.Header.Clone()
+		r.last.mu.Unlock()
+	}
+	return resp, err
+}
+
+// recordCtx records each response's header in the holder its request's context carries.
+type recordCtx struct{ base http.RoundTripper }
+
+type holderKey struct{}
+
+func (r *recordCtx) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if h, ok := req.Context().Value(holderKey{}).(*lastHeader); ok && resp != nil {
+		h.mu.Lock()
+		h.h = resp.Header.Clone()
+		h.mu.Unlock()
+	}
+	return resp, err
+}
+
 // naiveRetry is a retry loop with configurable mistakes.
-type naiveRetry struct{ retryAll, noJitter, deadlineAware bool }
+type naiveRetry struct {
+	retryAll, noJitter, deadlineAware bool
+	constant                          bool        // the bound never grows
+	seeded                            bool        // every call seeds its generator with b.Seed alone
+	headers                           *lastHeader // read the server's wait from a header shared by every call
+	ownHeaders                        bool        // read the server's wait from each attempt's own header (recordCtx)
+}
 
 func (n naiveRetry) retry(ctx context.Context, b concurrency.Backoff, call func(context.Context) error) error {
+	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	if n.seeded {
+		rng = rand.New(rand.NewPCG(b.Seed, b.Seed))
+	}
 	for attempt := 1; ; attempt++ {
-		err := call(ctx)
+		own := &lastHeader{}
+		err := call(context.WithValue(ctx, holderKey{}, own))
 		if err == nil {
 			return nil
 		}
@@ -285,8 +435,19 @@ func (n naiveRetry) retry(ctx context.Context, b concurrency.Backoff, call func(
 			return err
 		}
 		wait := min(b.Cap, b.Base<<(attempt-1))
-		if !n.noJitter {
-			wait = wait / 2
+		if n.constant {
+			wait = b.Base
+		}
+		if !n.noJitter && wait > 0 {
+			wait = time.Duration(rng.Int64N(int64(wait)))
+		}
+		if n.ownHeaders {
+			n.headers = own
+		}
+		if n.headers != nil {
+			n.headers.mu.Lock()
+			wait = max(wait, sol.ServerWait(n.headers.h))
+			n.headers.mu.Unlock()
 		}
 		if n.deadlineAware {
 			if d, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(d) {

@@ -64,8 +64,8 @@ func costOf(resp openai.ChatCompletionResponse) prices.Money {
 }
 
 // rejectModel is a check that fails answers from one model, as a test of quality would.
-func rejectModel(model string) func(openai.ChatCompletionResponse) error {
-	return func(resp openai.ChatCompletionResponse) error {
+func rejectModel(model string) func(openai.ChatCompletionRequest, openai.ChatCompletionResponse) error {
+	return func(_ openai.ChatCompletionRequest, resp openai.ChatCompletionResponse) error {
 		if strings.HasPrefix(resp.Model, model) {
 			return fmt.Errorf("answer from %s judged not good enough", resp.Model)
 		}
@@ -118,7 +118,9 @@ func checkRouter(newRouter func(cost.RouterConfig) (cost.Router, error)) finding
 
 	// Every answer fails: ErrRejected after trying every model.
 	srv, client = newMock()
-	always := func(openai.ChatCompletionResponse) error { return errors.New("never good enough") }
+	always := func(openai.ChatCompletionRequest, openai.ChatCompletionResponse) error {
+		return errors.New("never good enough")
+	}
 	if r, err = newRouter(cost.RouterConfig{Client: client, Models: models, Check: always}); err == nil {
 		ans, err = r.Complete(ctx, req)
 		if !errors.Is(err, cost.ErrRejected) || srv.Stats().Requests != 2 || !slices.Equal(ans.Tried, models) {
@@ -196,8 +198,16 @@ func checkRouter(newRouter func(cost.RouterConfig) (cost.Router, error)) finding
 		}
 	}
 
+	// A long prompt sent twice: the second call's prompt is mostly served from the provider's prompt cache (the
+	// mock reports cached_tokens for a repeated prefix of 1,024 tokens or more, as OpenAI does), and those tokens
+	// are billed at the cached-input price.
+	f = append(f, checkRouterCachedTokens(newRouter)...)
+
 	// Many goroutines: the budget holds, and every call is accounted for exactly once.
 	f = append(f, checkRouterConcurrent(newRouter, req, est0, cheapCost)...)
+
+	// Graded tasks with a real validator: the cascade's calls, answers, accuracy and cost, task by task.
+	f = append(f, checkRouterGraded(newRouter)...)
 
 	// Bad configuration and bad requests are errors.
 	_, client = newMock()
@@ -222,6 +232,44 @@ func checkRouter(newRouter func(cost.RouterConfig) (cost.Router, error)) finding
 			f.errorf("a budget and a request without max tokens: error %v after %d calls; want an error before "+
 				"calling (no upper bound to estimate)", err, srv.Stats().Requests)
 		}
+	}
+	return f
+}
+
+func checkRouterCachedTokens(newRouter func(cost.RouterConfig) (cost.Router, error)) findings {
+	var f findings
+	srv, client := newMock()
+	long := routerRequest()
+	long.Messages = append([]openai.ChatCompletionMessage{system(strings.Repeat(
+		"Site rule: report every lift over 2 t, every scaffold change and every delay over 30 minutes. ", 60))},
+		long.Messages...)
+	r, err := newRouter(cost.RouterConfig{Client: client, Models: []string{cheapModel}, Budget: prices.Dollar})
+	if err != nil {
+		return append(f, fmt.Errorf("NewRouter: unexpected error %v", err))
+	}
+	first, err1 := r.Complete(context.Background(), long)
+	second, err2 := r.Complete(context.Background(), long)
+	if err := errors.Join(err1, err2); err != nil {
+		return append(f, fmt.Errorf("a long prompt sent twice: unexpected error %v", err))
+	}
+	d := second.Response.Usage.PromptTokensDetails
+	if d == nil || d.CachedTokens == 0 {
+		return append(f, fmt.Errorf("suite bug: the mock reported no cached tokens for a repeated prompt of %d "+
+			"tokens", second.Response.Usage.PromptTokens))
+	}
+	p, _ := prices.Default().Lookup(cheapModel)
+	full := p.Cost(second.Response.Usage.PromptTokens, 0, second.Response.Usage.CompletionTokens)
+	want := costOf(second.Response)
+	switch {
+	case second.Cost != want:
+		f.errorf("a repeated prompt of %d tokens, %d of them cached (usage.prompt_tokens_details.cached_tokens): "+
+			"Answer.Cost %v, want %v (%v if every prompt token paid the full input price): bill cached tokens at "+
+			"the cached-input price", second.Response.Usage.PromptTokens, d.CachedTokens, second.Cost, want, full)
+	case r.Spent() != costOf(first.Response)+want:
+		f.errorf("a long prompt sent twice, the second time mostly cached: Spent %v, want %v + %v", r.Spent(),
+			costOf(first.Response), want)
+	case srv.Stats().CachedTokens != int64(d.CachedTokens):
+		f.errorf("suite bug: the mock counted %d cached tokens, the answer %d", srv.Stats().CachedTokens, d.CachedTokens)
 	}
 	return f
 }

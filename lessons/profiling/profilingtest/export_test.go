@@ -6,4 +6,5 @@ var (
 	CheckTokenCalls = checkTokenCalls
 	CheckAllocs     = checkAllocs
 	CheckBenchmark  = checkBenchmark
+	EdgeCases       = edgeCases
 )

@@ -1,8 +1,11 @@
 package profilingtest_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -103,6 +106,12 @@ func TestSuiteJudgesBenchmark(t *testing.T) {
 		}
 	}
 	failing := func(b *testing.B) { b.Fatal("broken") }
+	inputInLoop := func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			solprofiling.BuildPrompt(profiling.SampleLog(10, 1), profiling.CountTokens, 500)
+		}
+	}
 	for _, tt := range []struct {
 		name  string
 		bench func(*testing.B)
@@ -110,6 +119,7 @@ func TestSuiteJudgesBenchmark(t *testing.T) {
 	}{
 		{"good", good, true}, {"empty loop", empty, false}, {"another tokenizer", otherTokenizer, false},
 		{"call outside the loop", outsideLoop, false}, {"b.Fatal", failing, false},
+		{"input built inside the loop", inputInLoop, false},
 	} {
 		err := profilingtest.CheckBenchmark(tt.bench)
 		if (err == nil) != tt.pass {
@@ -174,5 +184,131 @@ func TestBenchmarkOfStubBuildPrompt(t *testing.T) {
 	err := profilingtest.CheckBenchmark(stub)
 	if err == nil || !strings.Contains(err.Error(), "SlowBuildPrompt") {
 		t.Errorf("got %v, want advice to start from SlowBuildPrompt", err)
+	}
+}
+
+var (
+	blankRE  = regexp.MustCompile(`\n\s*\n`)
+	headerRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?) \[(\w+)\](.*)$`)
+	spaceRE  = regexp.MustCompile(`\s+`)
+	emailRE  = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
+	phoneRE  = regexp.MustCompile(`\+?\d[\d ().-]{7,}\d`)
+)
+
+// fastBuilder is a correct fast BuildPrompt written differently from the reference (a regexp for the spaces, a
+// map for the tags, a byte buffer), with switchable mistakes a learner makes when speeding it up.
+type fastBuilder struct {
+	fields     bool // collapses white space with strings.Fields, which also splits on \v and Unicode spaces
+	noCR       bool // a hand-written collapse that forgets \r and \f
+	phoneGuess int  // skips the phone regexp unless the record has this many digits (0: never skips)
+}
+
+type fastRecord struct {
+	Level string            `json:"level,omitempty"`
+	N     int               `json:"n"`
+	Tags  map[string]string `json:"tags,omitempty"`
+	Text  string            `json:"text"`
+	Time  string            `json:"time,omitempty"`
+}
+
+func (f fastBuilder) collapse(s string) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case f.fields:
+		return strings.Join(strings.Fields(s), " ")
+	case f.noCR:
+		var b strings.Builder
+		gap := false
+		for _, c := range []byte(s) {
+			if c == ' ' || c == '\t' || c == '\n' {
+				gap = true
+				continue
+			}
+			if gap {
+				b.WriteByte(' ')
+				gap = false
+			}
+			b.WriteByte(c)
+		}
+		return b.String()
+	}
+	return spaceRE.ReplaceAllString(s, " ")
+}
+
+func (f fastBuilder) build(log string, count func(string) int, budget int) string {
+	records := blankRE.Split(log, -1)
+	total := 0
+	for _, r := range records {
+		if strings.TrimSpace(r) != "" {
+			total++
+		}
+	}
+	var out bytes.Buffer
+	out.WriteString("Summarize these construction-site log records for the site manager: risks first, then delays.\n" +
+		"Each line is one record as JSON.\n\n")
+	kept, used, n := 0, 0, 0
+	for _, r := range records {
+		if r = strings.TrimSpace(r); r == "" {
+			continue
+		}
+		n++
+		rec := fastRecord{N: n}
+		first, rest, _ := strings.Cut(r, "\n")
+		if m := headerRE.FindStringSubmatch(strings.TrimSpace(first)); m != nil {
+			rec.Time, rec.Level = m[1], strings.ToLower(m[2])
+			for _, kv := range strings.Fields(m[3]) {
+				if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+					if rec.Tags == nil {
+						rec.Tags = map[string]string{}
+					}
+					rec.Tags[k] = v
+				}
+			}
+		} else {
+			rest = r
+		}
+		text := emailRE.ReplaceAllString(f.collapse(strings.ReplaceAll(rest, "\n", " ")), "[email]")
+		digits := 0
+		for _, c := range text {
+			if c >= '0' && c <= '9' {
+				digits++
+			}
+		}
+		if f.phoneGuess == 0 || digits >= f.phoneGuess {
+			text = phoneRE.ReplaceAllString(text, "[phone]")
+		}
+		rec.Text = text
+		js, _ := json.Marshal(rec)
+		line := string(js) + "\n"
+		c := count(line)
+		if used+c > budget {
+			break
+		}
+		used += c
+		kept++
+		out.WriteString(line)
+	}
+	fmt.Fprintf(&out, "\n(%d of %d records, %d tokens)\n", kept, total, used)
+	return out.String()
+}
+
+func TestSuiteJudgesFastBuilders(t *testing.T) {
+	cases := append(profiling.Cases(), profilingtest.EdgeCases()...)
+	if err := profilingtest.CheckOutput(fastBuilder{}.build, cases); err != nil {
+		t.Errorf("a correct fast builder written differently fails: %v", err)
+	}
+	if err := profilingtest.CheckTokenCalls(fastBuilder{}.build); err != nil {
+		t.Errorf("a correct fast builder written differently fails: %v", err)
+	}
+	for name, b := range map[string]fastBuilder{
+		"strings.Fields for white space":   {fields: true},
+		"a collapse that forgets \\r":      {noCR: true},
+		"phone regexp only with 10 digits": {phoneGuess: 10},
+	} {
+		if err := profilingtest.CheckOutput(b.build, cases); err == nil {
+			t.Errorf("%s: the suite accepted it", name)
+		} else {
+			t.Logf("%s: rejected: %v", name, strings.SplitN(err.Error(), "\n", 2)[0])
+		}
 	}
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // The suite runs a learner's benchmark twice with b.N fixed (-benchtime=Nx), so the check takes the same work
-// on every machine, and compares the tokenizer calls of the two runs: work inside the loop grows with b.N.
+// on every machine, and compares the two runs: the tokenizer calls (BuildPrompt at work) must grow with b.N,
+// the SampleLog calls (building the input) must not.
 const (
 	fewIterations  = 2
 	manyIterations = 6
@@ -30,7 +31,7 @@ func testBenchmark(t *testing.T, bench func(b *testing.B)) {
 // iteration. The benchmark's own todo stop is re-raised in the caller's goroutine, where the suite reports it;
 // a stop in the code it measures becomes an error that says how to get a baseline first.
 func checkBenchmark(bench func(b *testing.B)) error {
-	fewN, fewCalls, stop := runFixed(bench, fewIterations)
+	fewN, fewCalls, fewLogs, stop := runFixed(bench, fewIterations)
 	if stop != nil {
 		if n, ok := stop.(todo.NotDone); ok && n.Name != "benchmark" {
 			return fmt.Errorf("the benchmark calls code that still stops at todo.Exercise(%q): for a baseline, "+
@@ -38,7 +39,7 @@ func checkBenchmark(bench func(b *testing.B)) error {
 		}
 		panic(stop)
 	}
-	manyN, manyCalls, stop := runFixed(bench, manyIterations)
+	manyN, manyCalls, manyLogs, stop := runFixed(bench, manyIterations)
 	if stop != nil {
 		panic(stop)
 	}
@@ -50,19 +51,24 @@ func checkBenchmark(bench func(b *testing.B)) error {
 			"call BuildPrompt(log, profiling.CountTokens, budget) on a non-empty log inside the b.Loop() loop, "+
 			"and build the log before the loop", fewN, fewCalls, manyN, manyCalls)
 	}
+	if extra := manyN - fewN; extra > 0 && manyLogs-fewLogs >= int64(extra) {
+		return fmt.Errorf("with b.N=%d the benchmark called profiling.SampleLog %d times, with b.N=%d %d times: "+
+			"it builds its input inside the measured loop, so it measures SampleLog too; build the log once, "+
+			"before the loop", fewN, fewLogs, manyN, manyLogs)
+	}
 	return nil
 }
 
-// runFixed runs bench with b.N = n and returns the b.N it reported, the CountTokens calls it made, and the
-// value it panicked with, if it did.
-func runFixed(bench func(b *testing.B), n int) (N int, calls int64, stop any) {
+// runFixed runs bench with b.N = n and returns the b.N it reported, the CountTokens and SampleLog calls it
+// made, and the value it panicked with, if it did.
+func runFixed(bench func(b *testing.B), n int) (N int, calls, logs int64, stop any) {
 	if f := flag.Lookup("test.benchtime"); f != nil {
 		old := f.Value.String()
 		if err := f.Value.Set(fmt.Sprintf("%dx", n)); err == nil {
 			defer f.Value.Set(old)
 		}
 	}
-	before := profiling.TokenCalls()
+	before, logsBefore := profiling.TokenCalls(), profiling.SampleLogCalls()
 	r := testing.Benchmark(func(b *testing.B) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -71,5 +77,5 @@ func runFixed(bench func(b *testing.B), n int) (N int, calls int64, stop any) {
 		}()
 		bench(b)
 	})
-	return r.N, profiling.TokenCalls() - before, stop
+	return r.N, profiling.TokenCalls() - before, profiling.SampleLogCalls() - logsBefore, stop
 }

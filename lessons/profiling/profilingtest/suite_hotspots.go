@@ -19,7 +19,7 @@ func testHotspots(t *testing.T, build profiling.BuildFunc) {
 	build("", profiling.ApproxTokens, 100) // first call in the test goroutine, so a stub's stop is reported
 
 	t.Run("same output", func(t *testing.T) {
-		if err := checkOutput(build, profiling.Cases()); err != nil {
+		if err := checkOutput(build, append(profiling.Cases(), edgeCases()...)); err != nil {
 			t.Error(err)
 		}
 	})
@@ -42,6 +42,37 @@ func testHotspots(t *testing.T, build profiling.BuildFunc) {
 			t.Error(err)
 		}
 	})
+}
+
+// edgeCases are where a fast builder most often parts ways with the slow one: white space that the regexp \s
+// (ASCII: tab, newline, form feed, carriage return, space) and strings.Fields or strings.TrimSpace (Unicode,
+// and vertical tab) see differently, and phone numbers at the edge of the pattern \+?\d[\d ().-]{7,}\d (nine
+// characters at least) that a shortcut test for "could hold a phone number" may skip.
+func edgeCases() []profiling.Case {
+	header := "2026-03-04 07:12 [WARN] site=north-7 crew=crane\n"
+	var cases []profiling.Case
+	for _, c := range []struct{ name, body string }{
+		{"carriage returns inside a record", "Line one.\r\nline two\r\nline three\rend"},
+		{"form feed and vertical tab", "a\fb \f c\vd \v e"},
+		{"tabs and runs of spaces", "a\t\tb   c \t d"},
+		{"a phone number of nine characters", "call 123456789 now"},
+		{"eight digits are no phone number", "ref 12345678 ok"},
+		{"nine characters with a plus", "dial +1234567-8 please"},
+		{"digits far apart, no phone number", "lift 1 of the crane, then lift 9"},
+		{"a phone number split over two lines", "call +44 20\n7946 0018 today"},
+		{"a phone number at the very start", "0123456789 is the site office"},
+		{"a phone number at the very end", "site office: (0)12-345.678"},
+		{"punctuation runs", "room 1 (2) 3-4.5 6 and 7 . . . 8"},
+		{"an e-mail without a dot after @", "mail ops@localhost or ops@site.example"},
+		{"a body that starts with @", "@crane-3: mail ops@site.example"},
+	} {
+		cases = append(cases, profiling.Case{Name: c.name, Log: header + c.body, Budget: 1000})
+	}
+	return append(cases,
+		profiling.Case{Name: "crlf records with crlf bodies",
+			Log: strings.ReplaceAll(header+"a\nb\n\n"+header+"c  d\ne", "\n", "\r\n"), Budget: 1000},
+		profiling.Case{Name: "blank lines before the first record", Log: "\n \n\n" + header + "a\n\n" + header + "b",
+			Budget: 1000})
 }
 
 // checkOutput compares build with SlowBuildPrompt on every case, counting tokens with ApproxTokens.

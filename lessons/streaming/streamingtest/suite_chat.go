@@ -2,7 +2,11 @@ package streamingtest
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -23,8 +27,16 @@ func testChat(t *testing.T, chat streaming.ChatFunc) {
 	suite.RunChecks(t, chatChecks(chat))
 }
 
+// chatChecks are the chat exercise's checks: deltas written to w as they arrive and TTFT and Total exact (in
+// virtual time, against the mock); Text and Usage equal to the same call without streaming; a failed call, a
+// stream cut mid-answer and a cancelled context are errors; a stream that ends before its final chunk (no
+// finish_reason for choice 0, or no usage) is an error, not a short answer; a failing writer stops the call with
+// its error; only choice 0 is read when the stream carries several.
 func chatChecks(chat streaming.ChatFunc) []suite.Check {
 	return []suite.Check{
+		{Name: "cut-short", Run: func(*testing.T) error { return checkChatCutShort(chat) }},
+		{Name: "write-error", Run: func(*testing.T) error { return checkChatWriteError(chat) }},
+		{Name: "first-choice-only", Run: func(*testing.T) error { return checkChatFirstChoice(chat) }},
 		{Name: "deltas-and-timing", Run: func(t *testing.T) error {
 			return suite.InBubble(t, func(*testing.T) error { return checkChatTiming(chat) })
 		}},
@@ -143,6 +155,141 @@ func checkChatErrors(chat streaming.ChatFunc) error {
 	client := openai.NewClientWithConfig(srv.ClientConfig())
 	if _, err := chat(ctx, client, chatRequest("a long answer please"), &strings.Builder{}); err == nil {
 		return fmt.Errorf("the context ended mid-stream, yet no error: pass ctx to the call")
+	}
+	return nil
+}
+
+// A scripted stream is the body of a streaming answer, chunk by chunk, as a server sends it.
+type scripted struct {
+	chunks []openai.ChatCompletionStreamResponse
+	done   bool // end with "data: [DONE]"
+}
+
+// RoundTrip answers any request with the script, as server-sent events.
+func (s scripted) RoundTrip(req *http.Request) (*http.Response, error) {
+	var b strings.Builder
+	for _, c := range s.chunks {
+		js, err := json.Marshal(c)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "data: %s\n\n", js)
+	}
+	if s.done {
+		b.WriteString("data: [DONE]\n\n")
+	}
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"text/event-stream"}},
+		Body: io.NopCloser(strings.NewReader(b.String())), Request: req}, nil
+}
+
+func (s scripted) client() *openai.Client {
+	cfg := openai.DefaultConfig("test-key")
+	cfg.BaseURL = "http://scripted.invalid/v1"
+	cfg.HTTPClient = &http.Client{Transport: s}
+	return openai.NewClientWithConfig(cfg)
+}
+
+// delta is a chunk with one choice's content.
+func delta(choice int, content string, finish openai.FinishReason) openai.ChatCompletionStreamResponse {
+	return openai.ChatCompletionStreamResponse{ID: "s", Object: "chat.completion.chunk", Model: "gpt-4o-mini",
+		Choices: []openai.ChatCompletionStreamChoice{{Index: choice,
+			Delta: openai.ChatCompletionStreamChoiceDelta{Content: content}, FinishReason: finish}}}
+}
+
+// both is one chunk carrying the choices of a and b, in that order.
+func both(a, b openai.ChatCompletionStreamResponse) openai.ChatCompletionStreamResponse {
+	a.Choices = append(a.Choices, b.Choices...)
+	return a
+}
+
+// usageChunk is the final chunk of stream_options.include_usage: no choices, the usage.
+func usageChunk(prompt, completion int) openai.ChatCompletionStreamResponse {
+	return openai.ChatCompletionStreamResponse{ID: "s", Object: "chat.completion.chunk", Model: "gpt-4o-mini",
+		Choices: []openai.ChatCompletionStreamChoice{},
+		Usage:   &openai.Usage{PromptTokens: prompt, CompletionTokens: completion, TotalTokens: prompt + completion}}
+}
+
+// checkChatCutShort: a stream that ends cleanly (io.EOF) but before the answer's finish_reason or its usage was
+// cut short somewhere on the way; taking it for the whole answer would show a truncated text and bill nothing.
+func checkChatCutShort(chat streaming.ChatFunc) error {
+	words := []openai.ChatCompletionStreamResponse{delta(0, "Pour ", ""), delta(0, "moved ", ""), delta(0, "to 14:00.", "")}
+	whole := append(append(append([]openai.ChatCompletionStreamResponse{}, words...), delta(0, "", openai.FinishReasonStop)),
+		usageChunk(12, 3))
+	for _, tc := range []struct {
+		name   string
+		script scripted
+	}{
+		{"no finish_reason and no usage, then [DONE]", scripted{chunks: words, done: true}},
+		{"a finish_reason but no usage chunk, then [DONE]", scripted{chunks: whole[:4], done: true}},
+		{"no finish_reason, a usage chunk, then [DONE]", scripted{chunks: append(append([]openai.ChatCompletionStreamResponse{}, words...), usageChunk(12, 3)), done: true}},
+		{"the body ends after two deltas, without [DONE]", scripted{chunks: words[:2]}},
+	} {
+		res, err := chat(context.Background(), tc.script.client(), chatRequest("pour?"), &strings.Builder{})
+		if err == nil {
+			return fmt.Errorf("a stream with %s: no error, and Text %s: a stream must end with choice 0's "+
+				"finish_reason and the usage chunk; when Recv returns io.EOF before both came, the answer was cut "+
+				"short: return an error (wrap io.ErrUnexpectedEOF)", tc.name, quote(res.Text))
+		}
+	}
+	res, err := chat(context.Background(), scripted{chunks: whole, done: true}.client(), chatRequest("pour?"), &strings.Builder{})
+	switch {
+	case err != nil:
+		return fmt.Errorf("a whole stream (3 deltas, finish_reason stop, usage, [DONE]): %v", err)
+	case res.Text != "Pour moved to 14:00." || res.Usage.TotalTokens != 15:
+		return fmt.Errorf("a whole stream: Text %s, Usage %+v; want \"Pour moved to 14:00.\" and 12 + 3 = 15 tokens",
+			quote(res.Text), res.Usage)
+	}
+	return nil
+}
+
+// failingWriter takes n writes, then fails every one.
+type failingWriter struct {
+	n      int
+	writes int
+}
+
+var errWrite = errors.New("write /dev/stdout: broken pipe")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	if w.writes > w.n {
+		return 0, errWrite
+	}
+	return len(p), nil
+}
+
+// checkChatWriteError: when w fails (the user closed the page, the pipe broke), there is nobody to stream to.
+func checkChatWriteError(chat streaming.ChatFunc) error {
+	srv := mock.New(mock.Config{})
+	client := openai.NewClientWithConfig(srv.ClientConfig())
+	w := &failingWriter{n: 1}
+	_, err := chat(context.Background(), client, chatRequest("List three risks of pouring concrete in rain."), w)
+	switch {
+	case !errors.Is(err, errWrite):
+		return fmt.Errorf("w failed on its second write with %q, and the call returned %v: return w's error "+
+			"(wrapped is fine) as soon as a write fails", errWrite, err)
+	case w.writes != 2:
+		return fmt.Errorf("w failed on its second write, and was written %d times in all: stop at the first "+
+			"failed write", w.writes)
+	}
+	return nil
+}
+
+// checkChatFirstChoice: with n > 1 a stream interleaves the choices' deltas, one chunk may carry several (and
+// not in order); the answer is choice 0's alone.
+func checkChatFirstChoice(chat streaming.ChatFunc) error {
+	s := scripted{done: true, chunks: []openai.ChatCompletionStreamResponse{
+		delta(0, "Crane ", ""), delta(1, "Tower ", ""), delta(1, "crane ", ""), delta(0, "stopped", ""),
+		both(delta(1, "halted", ""), delta(0, ".", openai.FinishReasonStop)), delta(1, "!", openai.FinishReasonStop),
+		usageChunk(20, 8)}}
+	var w strings.Builder
+	res, err := chat(context.Background(), s.client(), chatRequest("status?"), &w)
+	switch {
+	case err != nil:
+		return fmt.Errorf("a stream of two choices: %v", err)
+	case res.Text != "Crane stopped." || w.String() != "Crane stopped.":
+		return fmt.Errorf("a stream of two interleaved choices: Text %s, wrote %s; want choice 0 alone, "+
+			"\"Crane stopped.\": read Choices[i].Index, not the position in the chunk", quote(res.Text), quote(w.String()))
 	}
 	return nil
 }

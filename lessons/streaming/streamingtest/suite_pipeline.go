@@ -30,6 +30,11 @@ func testPipeline(t *testing.T, pipeline streaming.PipelineFunc) {
 	suite.RunChecks(t, checks[:len(checks)-1])
 }
 
+// pipelineChecks are the pipeline exercise's checks: workers < 1 is an error; results in input order from one
+// goroutine at a time, with exactly the given number of work calls at once; at most 2·workers+1 inputs read and
+// not yet emitted, even behind a slow one; the first error from work, the input or emit is returned, cancels
+// the work in flight and starts no more; the caller cancelling its context stops the pipeline the same way; no
+// goroutine left behind (in virtual time, except the last, which counts goroutines).
 func pipelineChecks(pipeline streaming.PipelineFunc) []suite.Check {
 	return []suite.Check{
 		{Name: "bad-workers", Run: func(*testing.T) error { return checkPipelineWorkers(pipeline) }},
@@ -41,6 +46,9 @@ func pipelineChecks(pipeline streaming.PipelineFunc) []suite.Check {
 		}},
 		{Name: "first-error", Run: func(t *testing.T) error {
 			return suite.InBubble(t, func(*testing.T) error { return checkPipelineFirstError(pipeline) })
+		}},
+		{Name: "caller-cancels", Run: func(t *testing.T) error {
+			return suite.InBubble(t, func(*testing.T) error { return checkPipelineCallerCancels(pipeline) })
 		}},
 		{Name: "no-goroutine-left", Run: func(*testing.T) error { return checkPipelineLeaks(pipeline) }},
 	}
@@ -253,6 +261,60 @@ func checkPipelineFirstError(pipeline streaming.PipelineFunc) error {
 	case started.Load() > 3+int64(streaming.InFlightBound(k)):
 		return fmt.Errorf("emit failed on result 2, yet work was started %d times: stop at the first error",
 			started.Load())
+	}
+	return nil
+}
+
+// checkPipelineCallerCancels cancels the caller's context at 5.5 ms, while work (1 ms a call, ending early when
+// its context does) still has a second of inputs to go.
+func checkPipelineCallerCancels(pipeline streaming.PipelineFunc) error {
+	for _, k := range []int{1, 4} {
+		const n = 1000
+		const at = 5500 * time.Microsecond
+		ctx, cancel := context.WithCancel(context.Background())
+		var started, running, afterCancel atomic.Int64
+		var cancelled atomic.Bool
+		work := func(ctx context.Context, s string) (string, error) {
+			started.Add(1)
+			if cancelled.Load() {
+				afterCancel.Add(1)
+			}
+			running.Add(1)
+			defer running.Add(-1)
+			select {
+			case <-ctx.Done():
+				return "", ctx.Err()
+			case <-time.After(time.Millisecond):
+				return strings.ToUpper(s), nil
+			}
+		}
+		var got []string
+		emit := func(s string) error { got = append(got, s); return nil }
+		stop := time.AfterFunc(at, func() { cancelled.Store(true); cancel() })
+		t0 := time.Now()
+		err := pipeline(ctx, k, inputs(n), work, emit)
+		took := time.Since(t0)
+		stop.Stop()
+		cancel()
+		switch {
+		case !errors.Is(err, context.Canceled):
+			return fmt.Errorf("workers=%d, the caller cancelled its context at %v: Pipeline returned %v, want "+
+				"context.Canceled (the caller's ctx.Err(), wrapped is fine)", k, at, err)
+		case took > at+time.Millisecond:
+			return fmt.Errorf("workers=%d, the caller cancelled at %v: Pipeline returned at %v: derive the "+
+				"workers' context from the caller's, and stop reading and emitting when it is done", k, at, took)
+		case running.Load() != 0:
+			return fmt.Errorf("workers=%d: Pipeline returned while %d calls of work still ran", k, running.Load())
+		case afterCancel.Load() > int64(streaming.InFlightBound(k)):
+			return fmt.Errorf("workers=%d: work was started %d times after the caller cancelled: check the "+
+				"context before starting work", k, afterCancel.Load())
+		}
+		for i, s := range got {
+			if s != "R"+strconv.Itoa(i) {
+				return fmt.Errorf("workers=%d, cancelled: emitted %s, not a prefix of the results in order", k,
+					quoteAll(got))
+			}
+		}
 	}
 	return nil
 }

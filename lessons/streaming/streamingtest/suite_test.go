@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	"github.com/llmperf/workbook/lessons/streaming"
 	"github.com/llmperf/workbook/lessons/suite"
 	"github.com/sashabaranov/go-openai"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 )
 
 // The suite must reject implementations that are subtly wrong. Each test below builds one and checks that the
@@ -176,6 +179,33 @@ func TestSuiteRejectsBrokenChunkers(t *testing.T) {
 		return refChunks(enc, text, max, overlap, max)
 	}
 	mustFail(t, chunkerChecks(enc, lax), "bad-arguments")
+	// A correct chunker written differently: the number of windows first, then each window by its index.
+	counted := func(enc *tokens.Encoder, text string, max, overlap int) ([]streaming.Chunk, error) {
+		if max < 1 || overlap < 0 || overlap >= max {
+			return nil, fmt.Errorf("chunks: bad maxTokens %d or overlap %d", max, overlap)
+		}
+		ids := enc.Encode(text)
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		step := max - overlap
+		n := 1
+		if len(ids) > max {
+			n += (len(ids) - max + step - 1) / step
+		}
+		out := make([]streaming.Chunk, n)
+		for i := range out {
+			start := i * step
+			end := min(start+max, len(ids))
+			out[i] = streaming.Chunk{Text: enc.Decode(ids[start:end]), Start: start, End: end}
+		}
+		return out, nil
+	}
+	for _, c := range chunkerChecks(enc, counted) {
+		if err := c.Run(t); err != nil {
+			t.Errorf("a correct chunker written differently fails %s: %v", c.Name, err)
+		}
+	}
 	ok := func(enc *tokens.Encoder, text string, max, overlap int) ([]streaming.Chunk, error) {
 		if max <= 0 || overlap < 0 || overlap >= max {
 			return nil, io.ErrShortBuffer
@@ -340,4 +370,223 @@ func TestSuiteRejectsBrokenChats(t *testing.T) {
 	mustFail(t, chatChecks(bufferedChat), "usage-and-text")
 	mustFail(t, chatChecks(firstChunkChat), "deltas-and-timing")
 	mustFail(t, chatChecks(firstChunkChat), "errors")
+}
+
+// consumer is a streaming chat consumer with switchable mistakes; without any it is correct, and unlike the
+// reference it buffers nothing but the text and checks the final chunk by a different route.
+type consumer struct {
+	untilEOF     bool // trusts io.EOF: takes a stream cut before its final chunk for the whole answer
+	ignoreWrites bool // carries on when w fails
+	allChoices   bool // appends every choice's delta, not choice 0's alone
+}
+
+func (c consumer) chat(ctx context.Context, client *openai.Client, req openai.ChatCompletionRequest,
+	w io.Writer) (streaming.ChatResult, error) {
+	start := time.Now()
+	req.Stream = true
+	req.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
+	stream, err := client.CreateChatCompletionStream(ctx, req)
+	if err != nil {
+		return streaming.ChatResult{}, err
+	}
+	defer stream.Close()
+	var res streaming.ChatResult
+	var text []string
+	var finish openai.FinishReason
+	var usage *openai.Usage
+	for {
+		chunk, err := stream.Recv()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return res, fmt.Errorf("chat: %w", err)
+		}
+		if chunk.Usage != nil {
+			usage = chunk.Usage
+		}
+		for _, ch := range chunk.Choices {
+			if ch.Index != 0 && !c.allChoices {
+				continue
+			}
+			if ch.FinishReason != "" {
+				finish = ch.FinishReason
+			}
+			if ch.Delta.Content == "" {
+				continue
+			}
+			if len(text) == 0 {
+				res.TTFT = time.Since(start)
+			}
+			text = append(text, ch.Delta.Content)
+			if _, err := io.WriteString(w, ch.Delta.Content); err != nil && !c.ignoreWrites {
+				return res, fmt.Errorf("chat: writing the answer: %w", err)
+			}
+		}
+	}
+	res.Total, res.Text = time.Since(start), strings.Join(text, "")
+	if usage != nil {
+		res.Usage = *usage
+	}
+	if !c.untilEOF && (finish == "" || usage == nil) {
+		return res, fmt.Errorf("chat: stream ended before its final chunk: %w", io.ErrUnexpectedEOF)
+	}
+	return res, nil
+}
+
+func TestSuiteJudgesChatConsumers(t *testing.T) {
+	for _, c := range chatChecks(consumer{}.chat) {
+		t.Run(c.Name, func(t *testing.T) {
+			if err := c.Run(t); err != nil {
+				t.Errorf("a correct consumer fails %s: %v", c.Name, err)
+			}
+		})
+	}
+	mustFail(t, chatChecks(consumer{untilEOF: true}.chat), "cut-short")
+	mustFail(t, chatChecks(consumer{ignoreWrites: true}.chat), "write-error")
+	mustFail(t, chatChecks(consumer{allChoices: true}.chat), "first-choice-only")
+}
+
+// emitDeadlock is the reference pipeline's shape with the mistake that once hung the capstone: the workers hand
+// results over an unbuffered channel, and the emitter returns at the first emit error without draining it, so a
+// worker blocks for ever on its send.
+func emitDeadlock(ctx context.Context, workers int, in iter.Seq2[string, error],
+	work func(context.Context, string) (string, error), emit func(string) error) error {
+	if workers < 1 {
+		return io.ErrShortBuffer
+	}
+	type item struct {
+		seq int
+		s   string
+	}
+	jobs, results := make(chan item), make(chan item)
+	errc := make(chan error, 2)
+	var wg sync.WaitGroup
+	go func() {
+		defer close(jobs)
+		seq := 0
+		for s, err := range in {
+			if err != nil {
+				errc <- err
+				return
+			}
+			jobs <- item{seq, s}
+			seq++
+		}
+	}()
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				out, err := work(ctx, j.s)
+				if err != nil {
+					errc <- err
+					return
+				}
+				results <- item{j.seq, out}
+			}
+		})
+	}
+	go func() { wg.Wait(); close(results) }()
+	pending := map[int]string{}
+	next := 0
+	for r := range results {
+		pending[r.seq] = r.s
+		for s, ok := pending[next]; ok; s, ok = pending[next] {
+			delete(pending, next)
+			if err := emit(s); err != nil {
+				return err // the workers and the producer are left blocked
+			}
+			next++
+		}
+	}
+	select {
+	case err := <-errc:
+		return err
+	default:
+		return nil
+	}
+}
+
+// deafPipeline runs on its own background context: the caller's cancellation never reaches the work.
+func deafPipeline(ctx context.Context, workers int, in iter.Seq2[string, error],
+	work func(context.Context, string) (string, error), emit func(string) error) error {
+	return orderedPipeline(context.Background(), workers, in, work, emit)
+}
+
+// orderedPipeline is a correct pipeline written differently from the reference: a semaphore of 2·workers from
+// golang.org/x/sync/semaphore bounds what is in flight, and a slice of result channels keeps the order.
+func orderedPipeline(ctx context.Context, workers int, in iter.Seq2[string, error],
+	work func(context.Context, string) (string, error), emit func(string) error) error {
+	if workers < 1 {
+		return fmt.Errorf("pipeline: %d workers", workers)
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	window := semaphore.NewWeighted(int64(2 * workers))
+	slots := make(chan chan string, 2*workers) // one per input in flight, in input order
+	g.Go(func() error {
+		defer close(slots)
+		run := make(chan struct{}, workers)
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		for s, err := range in {
+			if err != nil {
+				return err
+			}
+			if err := window.Acquire(ctx, 1); err != nil {
+				return err
+			}
+			out := make(chan string, 1)
+			slots <- out
+			select {
+			case run <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			wg.Go(func() {
+				defer func() { <-run }()
+				if ctx.Err() != nil {
+					close(out)
+					return
+				}
+				r, err := work(ctx, s)
+				if err != nil {
+					g.Go(func() error { return err })
+					close(out)
+					return
+				}
+				out <- r
+			})
+		}
+		return nil
+	})
+	g.Go(func() error {
+		for out := range slots {
+			r, ok := <-out
+			if !ok {
+				return ctx.Err()
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := emit(r); err != nil {
+				return err
+			}
+			window.Release(1)
+		}
+		return nil
+	})
+	return g.Wait()
+}
+
+func TestSuiteJudgesMorePipelines(t *testing.T) {
+	checks := pipelineChecks(orderedPipeline)
+	for _, c := range checks {
+		t.Run(c.Name, func(t *testing.T) {
+			if err := c.Run(t); err != nil {
+				t.Errorf("a correct pipeline on x/sync/semaphore fails %s: %v", c.Name, err)
+			}
+		})
+	}
+	mustFail(t, pipelineChecks(emitDeadlock), "first-error")
+	mustFail(t, pipelineChecks(deafPipeline), "caller-cancels")
 }
