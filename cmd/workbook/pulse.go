@@ -218,6 +218,31 @@ func (f *pulseFlags) faultKinds() ([]mock.Fault, error) {
 	return kinds, nil
 }
 
+// checkBudget prices the run on a real provider before anything is sent (llm.Settings.Check): it prints the
+// estimate and refuses a run above the budget, saying how to raise it. Both modes count when -mode both.
+func (f *pulseFlags) checkBudget(up pulse.Upstream, stderr io.Writer) error {
+	file, err := os.Open(f.in)
+	if err != nil {
+		return fmt.Errorf("-in: %w", err)
+	}
+	defer file.Close()
+	opt := f.options()
+	opt.Model = up.Model
+	plan, err := pulse.Plan(file, opt)
+	if err != nil {
+		return fmt.Errorf("-in %s: %w", f.in, err)
+	}
+	if f.mode == "both" {
+		plan.Calls *= 2
+	}
+	s := f.env
+	s.Model = cmp.Or(up.Model, s.Model, llm.DefaultModel)
+	if f.quiet || f.asJSON {
+		return s.Check(io.Discard, plan)
+	}
+	return s.Check(stderr, plan)
+}
+
 // upstreamModel makes the model -upstream names (check has resolved auto).
 func (f *pulseFlags) upstreamModel() (pulse.Upstream, error) {
 	switch f.upstream {
@@ -313,6 +338,9 @@ func runPulse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if !f.quiet && !f.asJSON { // -json: the runs name it; a child process of -mode both is quiet here
 			fmt.Fprintf(stderr, "model: %s, %s (from the environment: real requests, real cost)\n", up.Name,
 				cmp.Or(up.Model, llm.DefaultModel))
+		}
+		if err := f.checkBudget(up, stderr); err != nil {
+			return err
 		}
 	}
 

@@ -304,3 +304,25 @@ func TestPulseFromEnvironment(t *testing.T) {
 		t.Errorf("-ttft with OPENAI_API_KEY set: exit %d, stderr %q", code, errOut.String())
 	}
 }
+
+// TestPulseBudget: on a real provider, pulse prints what the run would cost before sending anything, and refuses
+// a run over LLMPERF_BUDGET with a message that says how to raise it.
+func TestPulseBudget(t *testing.T) {
+	srv := mock.New(mock.Config{})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	t.Setenv("OPENAI_API_KEY", "sk-test-budget-4711")
+	t.Setenv("OPENAI_BASE_URL", hs.URL+"/v1")
+	t.Setenv("OPENAI_MODEL", "")
+	t.Setenv("LLMPERF_BUDGET", "0.0001")
+	log := filepath.Join(t.TempDir(), "site.log")
+	var out, errOut bytes.Buffer
+	args := []string{"pulse", "-generate", "64KiB", "-in", log, "-mode", "both", "-html", ""}
+	code := run(context.Background(), args, &out, &errOut)
+	if code == 0 || !strings.Contains(errOut.String(), "estimated") || !strings.Contains(errOut.String(), "LLMPERF_BUDGET=") {
+		t.Errorf("exit %d; want a refusal that prices the run and names LLMPERF_BUDGET:\n%s", code, errOut.String())
+	}
+	if got := srv.Stats().Requests; got != 0 {
+		t.Errorf("%d requests reached the provider before the refusal", got)
+	}
+}
