@@ -50,6 +50,8 @@ func (r Report) Findings() []string {
 			line += fmt.Sprintf(" It used %.1f s of CPU against %.1f s (%.2f×), keeping %.1f cores busy on average "+
 				"against %.1f.", ca.Seconds(), cb.Seconds(), ca.Seconds()/cb.Seconds(), a.Cores(), b.Cores())
 		}
+		line += " One run of each mode cannot tell a difference from noise (the table below says so); " +
+			"-bench with -repeat 5 runs each mode five times, interleaved, and compares the medians."
 		add("%s", line)
 	}
 
