@@ -36,7 +36,7 @@ func naive(ctx context.Context, up Upstream, r io.Reader, opt Options, res *Resu
 	}
 	var summaries []string // every summary, kept for the end
 	for i, u := range units {
-		s, err := ask("record", recordPrompt+u.text)
+		s, err := ask("record", recordText(u.text))
 		if err != nil {
 			return fmt.Errorf("summary %d of %d: %w", i+1, len(units), err)
 		}

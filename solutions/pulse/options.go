@@ -3,6 +3,7 @@ package pulse
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -23,6 +24,15 @@ type Options struct {
 	CacheSize int                 // entries of the answer cache; default 1024
 	RPM, TPM  int                 // requests and tokens per minute; 0 = no limit of that kind
 	Backoff   concurrency.Backoff // retries; default 8 attempts, 100 ms base, 5 s cap
+	// Stream makes every call a stream (streaming.StreamChat), to measure its time to first token. A batch job
+	// reads no token before the answer is whole, so by default it asks for whole answers: streaming costs CPU
+	// per call (more bytes, an event parser) and buys nothing here.
+	Stream bool
+
+	// Profile takes a CPU profile of the run and groups it into Categories (Result.CPU); ProfileTo, if set, also
+	// gets the profile itself, for go tool pprof. Only one CPU profile can run in a process at a time.
+	Profile   bool
+	ProfileTo io.Writer
 
 	// Progress, if set, is called after each unit's summary with the bytes of log it covered.
 	Progress func(bytes int)
@@ -86,7 +96,33 @@ func (o Options) request(prompt string) openai.ChatCompletionRequest {
 
 // RecordRequest is the request that summarizes one unit: one record, or Batch records separated by blank lines.
 func (o Options) RecordRequest(unit string) openai.ChatCompletionRequest {
-	return o.withDefaults().request(recordPrompt + unit)
+	return o.withDefaults().request(recordText(unit))
+}
+
+// recordText is the prompt that summarizes unit: recordPrompt, then the unit without its records' timestamp
+// lines. A one-line summary of what happened, where and what to do needs no timestamp; the program has it
+// (summaries come back in log order, each beside its record), and it is the one line that makes every record
+// unique: without it, a routine entry written the same way every day is the same request every day, which a
+// cache can answer (and a provider's prompt cache can reuse). Only lines that start with "timestamp:" go.
+func recordText(unit string) string {
+	var b strings.Builder
+	b.Grow(len(recordPrompt) + len(unit))
+	b.WriteString(recordPrompt)
+	first := true
+	for rest := unit; ; {
+		line, after, more := strings.Cut(rest, "\n")
+		if !strings.HasPrefix(line, "timestamp:") {
+			if !first {
+				b.WriteByte('\n')
+			}
+			b.WriteString(line)
+			first = false
+		}
+		if !more {
+			return b.String()
+		}
+		rest = after
+	}
 }
 
 // ReduceRequest is the request that summarizes summaries.
