@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/llmperf/workbook/kit/course"
-	"github.com/llmperf/workbook/lessons/todo"
 	"github.com/llmperf/workbook/kit/redact"
+	"github.com/llmperf/workbook/lessons/todo"
 )
 
 // fakeRepo writes a tiny module with the course's module path: a topic "demo" whose suite has one passing, one
