@@ -112,10 +112,10 @@ func Checks(summarize pulse.SummarizeFunc) []suite.Check {
 					faults += n
 				}
 				if err != nil {
-					return fmt.Errorf("with %d faults injected: %w; want every failed call retried", faults, err)
+					return fmt.Errorf("faults injected: %d; %w; want every failed call retried", faults, err)
 				}
 				if err := same(got, naive(t, log)); err != nil {
-					return fmt.Errorf("with %d faults injected: %w", faults, err)
+					return fmt.Errorf("faults injected: %d; %w", faults, err)
 				}
 				return nil
 			})
@@ -240,11 +240,11 @@ func naive(t *testing.T, log []byte) []string {
 
 // same says how got differs from want.
 func same(got, want []string) error {
+	first := -1
 	for i := range min(len(got), len(want)) {
 		if got[i] != want[i] {
-			return fmt.Errorf("summary %d of %d is not the naive version's: got %.50q…, want %.50q… (emitted out "+
-				"of order, or the answer to another record); digest %.12s, want %.12s", i+1, len(want), got[i],
-				want[i], pulse.Digest(got), pulse.Digest(want))
+			first = i
+			break
 		}
 	}
 	switch {
@@ -252,6 +252,10 @@ func same(got, want []string) error {
 		return fmt.Errorf("%d summaries for %d records: %d lost", len(got), len(want), len(want)-len(got))
 	case len(got) > len(want):
 		return fmt.Errorf("%d summaries for %d records: %d too many", len(got), len(want), len(got)-len(want))
+	case first >= 0:
+		return fmt.Errorf("summary %d of %d is not the naive version's: got %.50q…, want %.50q… (emitted out of "+
+			"order, or the answer to another record); digest %.12s, want %.12s", first+1, len(want), got[first],
+			want[first], pulse.Digest(got), pulse.Digest(want))
 	}
 	return nil
 }

@@ -35,8 +35,11 @@ func boundedMemory(t *testing.T, summarize pulse.SummarizeFunc) error {
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	base := ms.HeapAlloc
+	var aheadMax, grownMax int64
 	log.onRead = func(read int64) error {
-		if ahead := read - log.end(int(emitted.Load())); ahead > window {
+		ahead := read - log.end(int(emitted.Load()))
+		aheadMax = max(aheadMax, ahead)
+		if ahead > window {
 			return fmt.Errorf("%d KiB of the log read with %d records summarized (%d KiB): a window of %d KiB "+
 				"at most may be read ahead of the summaries (read the log as a stream of records, emit each summary "+
 				"as soon as it is ready, in order, and keep at most 2·Workers records in the pipeline)", read>>10,
@@ -46,7 +49,9 @@ func boundedMemory(t *testing.T, summarize pulse.SummarizeFunc) error {
 			log.nextCheck += 1 << 20
 			runtime.GC()
 			runtime.ReadMemStats(&ms)
-			if grown := int64(ms.HeapAlloc) - int64(base); grown > HeapBound {
+			grown := int64(ms.HeapAlloc) - int64(base)
+			grownMax = max(grownMax, grown)
+			if grown > HeapBound {
 				return fmt.Errorf("the live heap grew by %.1f MiB while %d MiB of the log were read; want less "+
 					"than %d MiB whatever the log's size: keep nothing per record once it is emitted", float64(grown)/(1<<20),
 					read>>20, HeapBound>>20)
@@ -66,6 +71,8 @@ func boundedMemory(t *testing.T, summarize pulse.SummarizeFunc) error {
 	if err != nil {
 		return err
 	}
+	t.Logf("read at most %d KiB ahead of the summaries (window %d KiB); the live heap grew by at most %d KiB "+
+		"(bound %d KiB)", aheadMax>>10, window>>10, grownMax>>10, HeapBound>>10)
 	if n != log.records {
 		return fmt.Errorf("%d summaries for %d records", n, log.records)
 	}
