@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/llmperf/workbook/lessons/llm"
+	lessons "github.com/llmperf/workbook/lessons/pulse"
 	"github.com/llmperf/workbook/solutions/concurrency"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -73,25 +74,18 @@ func (o Options) Check() error {
 }
 
 // Seed makes every request repeatable, so the answer cache may keep it (see caching.Deterministic).
-const Seed = 7
+const Seed = lessons.Seed
 
-// recordPrompt and reducePrompt open the two kinds of request.
+// recordPrompt and reducePrompt open the two kinds of request; lessons/pulse defines them, so that the capstone
+// exercise and both modes here send the same requests.
 const (
-	recordPrompt = "Summarize this construction-site log in one line for the site manager: what happened, where, " +
-		"and any action needed.\n\n"
-	reducePrompt = "Combine these summaries of a construction-site log into one short site summary for the site " +
-		"manager, keeping every action needed.\n\n"
+	recordPrompt = lessons.RecordPromptPrefix
+	reducePrompt = lessons.ReducePromptPrefix
 )
 
 // request builds a repeatable chat request.
 func (o Options) request(prompt string) openai.ChatCompletionRequest {
-	seed := Seed
-	return openai.ChatCompletionRequest{
-		Model:     o.Model,
-		MaxTokens: o.MaxTokens,
-		Seed:      &seed,
-		Messages:  []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompt}},
-	}
+	return lessons.Request(o.Model, o.MaxTokens, prompt)
 }
 
 // RecordRequest is the request that summarizes one unit: one record, or Batch records separated by blank lines.
@@ -100,30 +94,8 @@ func (o Options) RecordRequest(unit string) openai.ChatCompletionRequest {
 }
 
 // recordText is the prompt that summarizes unit: recordPrompt, then the unit without its records' timestamp
-// lines. A one-line summary of what happened, where and what to do needs no timestamp; the program has it
-// (summaries come back in log order, each beside its record), and it is the one line that makes every record
-// unique: without it, a routine entry written the same way every day is the same request every day, which a
-// cache can answer (and a provider's prompt cache can reuse). Only lines that start with "timestamp:" go.
-func recordText(unit string) string {
-	var b strings.Builder
-	b.Grow(len(recordPrompt) + len(unit))
-	b.WriteString(recordPrompt)
-	first := true
-	for rest := unit; ; {
-		line, after, more := strings.Cut(rest, "\n")
-		if !strings.HasPrefix(line, "timestamp:") {
-			if !first {
-				b.WriteByte('\n')
-			}
-			b.WriteString(line)
-			first = false
-		}
-		if !more {
-			return b.String()
-		}
-		rest = after
-	}
-}
+// lines (lessons/pulse.RecordPrompt says why).
+func recordText(unit string) string { return lessons.RecordPrompt(unit) }
 
 // ReduceRequest is the request that summarizes summaries.
 func (o Options) ReduceRequest(summaries []string) openai.ChatCompletionRequest {
