@@ -41,7 +41,7 @@ MAX_MARKDOWN_CHARS = 1_500  # a markdown cell a learner reads in one go
 TIME_ESTIMATE = re.compile(r"~\s?\d+(?:[–-]\d+)?\s?min")  # "~5 min", "~10–15 min"
 NUMBERED_SECTION = re.compile(r"^## +\d+\.", re.MULTILINE)
 # Notebooks whose prose other work is still changing: their prose checks warn instead of failing.
-PROSE_PENDING = {"04-concurrency.ipynb"}
+PROSE_PENDING = set()
 
 
 def execute(path, out, cell_timeout):
