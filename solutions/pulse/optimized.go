@@ -1,6 +1,7 @@
 package pulse
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"iter"
@@ -26,19 +27,9 @@ import (
 func optimized(ctx context.Context, up Upstream, r io.Reader, opt Options, res *Result) error {
 	g, gctx := errgroup.WithContext(ctx)
 	s := &caller{run: gctx, client: up.Client, backoff: opt.Backoff, stream: opt.Stream}
-	if opt.RPM > 0 || opt.TPM > 0 {
-		rpm, tpm := opt.RPM, opt.TPM
-		if rpm == 0 {
-			rpm = 1 << 30 // no limit of that kind
-		}
-		if tpm == 0 {
-			tpm = 1 << 30
-		}
-		lim, err := concurrency.NewLimiter(rpm, tpm, tpm)
-		if err != nil {
-			return err
-		}
-		s.limiter, s.burst = lim, tpm
+	var err error
+	if s.limiter, s.burst, err = limiterFor(opt.RPM, opt.TPM); err != nil {
+		return err
 	}
 	cache := caching.NewClient(s, caching.NewLRU[string, openai.ChatCompletionResponse](opt.CacheSize),
 		caching.CacheDeterministic)
@@ -173,6 +164,18 @@ func units(in iter.Seq2[string, error], batch int) iter.Seq2[unit, error] {
 			yield(u, nil)
 		}
 	}
+}
+
+// limiterFor is a limiter for rpm requests and tpm tokens a minute (0: no limit of that kind) and its largest
+// request; nil when there is no limit at all.
+func limiterFor(rpm, tpm int) (*concurrency.Limiter, int, error) {
+	if rpm == 0 && tpm == 0 {
+		return nil, 0, nil
+	}
+	const none = 1 << 30 // no limit of that kind
+	rpm, tpm = cmp.Or(rpm, none), cmp.Or(tpm, none)
+	lim, err := concurrency.NewLimiter(rpm, tpm, tpm)
+	return lim, tpm, err
 }
 
 // caller is the caching client's upstream: every call under the limiter, retried when another try may succeed,

@@ -27,19 +27,9 @@ func Summarize(ctx context.Context, up lessons.Upstream, log io.Reader, cfg less
 	client := up.Config
 	client.HTTPClient = &http.Client{Transport: &concurrency.Transport{Base: up.Transport}}
 	c := &limitedCaller{run: ctx, client: openai.NewClientWithConfig(client), backoff: cfg.Backoff}
-	if cfg.RPM > 0 || cfg.TPM > 0 {
-		rpm, tpm := cfg.RPM, cfg.TPM
-		if rpm == 0 {
-			rpm = 1 << 30 // no limit of that kind
-		}
-		if tpm == 0 {
-			tpm = 1 << 30
-		}
-		lim, err := concurrency.NewLimiter(rpm, tpm, tpm)
-		if err != nil {
-			return err
-		}
-		c.limiter, c.burst = lim, tpm
+	var err error
+	if c.limiter, c.burst, err = limiterFor(cfg.RPM, cfg.TPM); err != nil {
+		return err
 	}
 	cache := caching.NewClient(c, caching.NewLRU[string, openai.ChatCompletionResponse](cfg.CacheSize),
 		caching.CacheDeterministic)
