@@ -152,6 +152,7 @@ func NewLimiter(rdb redis.Scripter, l Limits, o Options) (*Limiter, error) {
 
 // shared is the limiter's record of a request admitted through Redis, kept in its Ticket's Ext.
 type shared struct {
+	at     int64 // Redis's clock, µs: when it was charged
 	cost   int
 	epoch  string   // of the hash it was charged in
 	sentAt int64    // Redis's clock, µs: when the request was let go (its charge plus its wait)
@@ -263,7 +264,7 @@ func (l *Limiter) admitShared(ctx context.Context, estimate int, init int64) (_ 
 		return concurrency.Ticket{}, fmt.Errorf("scale: a request of %d tokens would wait %v, past the context's "+
 			"deadline: %w", estimate, wait.Round(time.Millisecond), context.DeadlineExceeded), nil
 	}
-	s := &shared{cost: estimate, epoch: epoch, sentAt: r[2] + r[1], given: [2]int64{r[5], r[6]}}
+	s := &shared{at: r[2], cost: estimate, epoch: epoch, sentAt: r[2] + r[1], given: [2]int64{r[5], r[6]}}
 	l.mu.Lock()
 	l.waiting[s] = struct{}{}
 	lost := l.lostRedis

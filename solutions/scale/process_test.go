@@ -184,8 +184,7 @@ func childDedup(j job) (report, error) {
 	if err := ready(); err != nil {
 		return report{}, err
 	}
-	req := openai.ChatCompletionRequest{Model: "gpt-4o-mini", Temperature: 0.001, MaxCompletionTokens: 40,
-		Messages: []openai.ChatCompletionMessage{{Role: "user", Content: j.Prompt}}}
+	req := dedupRequest(j.Prompt)
 	rep := report{Sources: map[string]int{}, Answers: map[string]int{}}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -206,6 +205,12 @@ func childDedup(j job) (report, error) {
 	}
 	wg.Wait()
 	return rep, nil
+}
+
+// dedupRequest is the request the dedup children send.
+func dedupRequest(prompt string) openai.ChatCompletionRequest {
+	return openai.ChatCompletionRequest{Model: "gpt-4o-mini", Temperature: 0.001, MaxCompletionTokens: 40,
+		Messages: []openai.ChatCompletionMessage{{Role: "user", Content: prompt}}}
 }
 
 // ready says "ready" and waits for "go" on stdin: children that start together do their work together.
