@@ -165,19 +165,19 @@ type local struct {
 	n   int
 }
 
-// share is h with the provider's limits and what remains of them divided by n: a process that falls back to 1/n
-// of the limits follows 1/n of the provider's buckets (each of n processes would otherwise take what remains as
-// its own).
+// share is what a process that falls back to 1/n of the limits passes on to its local limiter: h with the
+// provider's limits divided by n, and without what remains of them. What remains is the provider's bucket for
+// all n processes; a local limiter that followed it would take the others' share too.
 func share(h http.Header, n int) http.Header {
-	if h == nil || n <= 1 {
-		return h
+	if h == nil {
+		return nil
 	}
 	h = h.Clone()
 	for _, dim := range []string{"requests", "tokens"} {
-		for _, key := range []string{"x-ratelimit-limit-" + dim, "x-ratelimit-remaining-" + dim} {
-			if v, err := strconv.ParseFloat(h.Get(key), 64); err == nil {
-				h.Set(key, strconv.FormatFloat(v/float64(n), 'f', 0, 64))
-			}
+		h.Del("x-ratelimit-remaining-" + dim)
+		key := "x-ratelimit-limit-" + dim
+		if v, err := strconv.ParseFloat(h.Get(key), 64); err == nil && n > 1 {
+			h.Set(key, strconv.FormatFloat(v/float64(n), 'f', 0, 64))
 		}
 	}
 	return h
@@ -482,7 +482,7 @@ func (l *Limiter) back() {
 	if l.down {
 		l.down, l.local = false, nil
 		l.lostRedis = make(chan struct{})
-		fmt.Fprintf(l.opt.Warnings, "scale: Redis answers again: limit %q is shared again by %d processes\n",
+		fmt.Fprintf(l.opt.Warnings, "scale: Redis answers again: limit %q is shared again (%d processes use it)\n",
 			l.opt.Name, l.processes)
 	}
 }
