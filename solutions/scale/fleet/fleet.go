@@ -45,8 +45,14 @@ type Config struct {
 	RPM, TPM int
 	TTFT     time.Duration // the mock's time to first token
 	Redis    string        // a Redis URL: the processes share the limit and a cache (-redis); "": each alone
-	Workers  int           // requests in flight per process; 0: 8
-	Sample   time.Duration // how often to sample the counters; 0: 250 ms
+	// Learn runs processes that are not told the limits: each learns them from the provider's replies, as
+	// batch does by default. (With Redis they are always told: the shared limiter needs them.)
+	Learn   bool
+	Workers int           // requests in flight per process; 0: 8
+	Sample  time.Duration // how often to sample the counters; 0: 250 ms
+	// During, if set, runs in its own goroutine once the processes have started (to kill Redis, say); the
+	// measurement waits for it to return. Its context ends when the processes have.
+	During func(ctx context.Context)
 }
 
 // Run is what a measurement saw.
@@ -56,8 +62,11 @@ type Run struct {
 	PerProc   [][]int64       // tokens each process had got answers for, by each sample
 	Limited   []int64         // 429s the mock had sent by each sample
 	Processes []Summary
-	// Tokens is what the mock admitted in all; Requests the chat requests it answered; RateLimited its 429s.
-	Tokens, Requests, RateLimited int64
+	Logs      []string // each process's output (its warnings, its summary line)
+	RPM, TPM  int      // the key's limits
+	// Tokens is what the mock admitted in all; Requests the chat requests it received, RateLimited those it
+	// refused with a 429, Answered the others.
+	Tokens, Requests, RateLimited, Answered int64
 	// FirstSent and LastSent are when the mock received the first and the last request it answered, from the
 	// start; Best is the best possible time for the last one; Took is when the last process ended.
 	FirstSent, LastSent, Best, Took time.Duration
@@ -118,8 +127,10 @@ func Measure(ctx context.Context, cfg Config) (*Run, error) {
 		if err := writeRequests(in, cfg.Prompts[p], cfg.Answer); err != nil {
 			return nil, err
 		}
-		args := []string{"batch", "-in", in, "-out", outs[p], "-upstream", "env", "-rpm", strconv.Itoa(cfg.RPM),
-			"-tpm", strconv.Itoa(cfg.TPM), "-workers", strconv.Itoa(cfg.Workers), "-q"}
+		args := []string{"batch", "-in", in, "-out", outs[p], "-upstream", "env", "-workers", strconv.Itoa(cfg.Workers), "-q"}
+		if !cfg.Learn || cfg.Redis != "" {
+			args = append(args, "-rpm", strconv.Itoa(cfg.RPM), "-tpm", strconv.Itoa(cfg.TPM))
+		}
 		if cfg.Redis != "" {
 			args = append(args, "-redis", cfg.Redis)
 		}
@@ -130,16 +141,26 @@ func Measure(ctx context.Context, cfg Config) (*Run, error) {
 		cmds[p].Stdout, cmds[p].Stderr = logs[p], logs[p]
 	}
 
-	run := &Run{PerProc: make([][]int64, cfg.Processes)}
+	run := &Run{PerProc: make([][]int64, cfg.Processes), RPM: cfg.RPM, TPM: cfg.TPM}
 	start := time.Now()
 	for _, c := range cmds {
 		if err := c.Start(); err != nil {
 			return nil, err
 		}
 	}
-	done := make(chan error, len(cmds))
-	for _, c := range cmds {
-		go func() { done <- c.Wait() }()
+	type exit struct {
+		p   int
+		err error
+	}
+	done := make(chan exit, len(cmds))
+	for p, c := range cmds {
+		go func() { done <- exit{p, c.Wait()} }()
+	}
+	var during sync.WaitGroup
+	if cfg.During != nil {
+		dctx, stop := context.WithCancel(ctx)
+		defer func() { stop(); during.Wait() }()
+		during.Go(func() { cfg.During(dctx) })
 	}
 	tails := make([]*tail, cfg.Processes)
 	for p := range tails {
@@ -160,12 +181,12 @@ func Measure(ctx context.Context, cfg Config) (*Run, error) {
 	}
 	tick := time.NewTicker(cfg.Sample)
 	defer tick.Stop()
-	var errs []error
+	errs := make([]error, len(cmds))
 	for running := len(cmds); running > 0; {
 		select {
-		case err := <-done:
+		case e := <-done:
 			running--
-			errs = append(errs, err)
+			errs[e.p] = e.err
 		case <-tick.C:
 			if err := sample(); err != nil {
 				return nil, err
@@ -179,6 +200,7 @@ func Measure(ctx context.Context, cfg Config) (*Run, error) {
 		return nil, err
 	}
 	for p, l := range logs {
+		run.Logs = append(run.Logs, l.String())
 		s, err := summaryOf(l.String())
 		if err != nil {
 			return nil, fmt.Errorf("fleet: process %d: %v (exit: %v)", p, err, errs[p])
@@ -190,14 +212,15 @@ func Measure(ctx context.Context, cfg Config) (*Run, error) {
 		return nil, err
 	}
 	run.Tokens, run.RateLimited = st.PromptTokens+st.CompletionTokens, st.RateLimited
-	run.Requests = st.ByStatus[http.StatusOK]
+	run.Requests = st.ByEndpoint["/v1/chat/completions"]
+	run.Answered = run.Requests - run.RateLimited
 	first, last, err := m.sent(start)
 	if err != nil {
 		return nil, err
 	}
 	run.FirstSent, run.LastSent = first, last
 	byTokens := float64(run.Tokens-int64(cfg.TPM)) / float64(cfg.TPM)
-	byRequests := float64(run.Requests-int64(cfg.RPM)) / float64(cfg.RPM)
+	byRequests := float64(run.Answered-int64(cfg.RPM)) / float64(cfg.RPM)
 	run.Best = time.Duration(max(byTokens, byRequests, 0) * float64(time.Minute))
 	return run, nil
 }
