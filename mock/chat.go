@@ -41,7 +41,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, req *chatRequ
 	completion := 0
 	for i := range answers {
 		hi := mix(h + uint64(i))
-		answers[i] = generate(v, hi, s.answerLength(hi), req.maxOut())
+		answers[i] = s.reply(enc, v, req, hi, prompt)
 		completion += len(answers[i].pieces)
 	}
 	req.Messages = nil // counted and hashed: a request waiting out its latency keeps none of its text

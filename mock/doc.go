@@ -25,6 +25,11 @@
 // spread by the hash. max_completion_tokens (or the older max_tokens) cuts it short with finish_reason
 // "length"; otherwise finish_reason is "stop". With n > 1 each choice is a different answer.
 //
+// Graded tasks (kit/data's NewTask: a task kind's instruction as the system message, a site log as the user
+// message) get a real answer instead, right or plausibly wrong: the chance of a right answer is [Accuracy] of the
+// model's tier, the task's kind and the prompt's length, and [Catchable] of the wrong ones have the wrong form.
+// The draw is from the same hash, so it is as deterministic as the rest. The README documents the curves.
+//
 // # Usage and prompt caching
 //
 // usage.prompt_tokens is tokens.CountChat of the messages (kit/tokens, the model's real encoding).

@@ -16,8 +16,8 @@ type RouterConfig = cost.RouterConfig
 // Answer is what Router.Complete did (see lessons/cost).
 type Answer = cost.Answer
 
-// Router tries the cheapest model first and escalates only when the answer fails the check, refusing any call
-// whose estimate would take the spending past the budget. It must be safe for concurrent use.
+// Router is a cascade: it tries the cheapest model first and escalates only when the answer fails the check,
+// refusing any call whose estimate would take the spending past the budget. It must be safe for concurrent use.
 type Router struct {
 	// Add what you need: the config, the price table, a sync.Mutex, what was spent, what calls in flight
 	// have reserved.
@@ -30,8 +30,8 @@ func NewRouter(cfg RouterConfig) (*Router, error) {
 	return &Router{}, nil
 }
 
-// Complete answers req with the first model, in order, whose answer passes cfg.Check (a nil Check accepts
-// everything). For each model:
+// Complete answers req with the first model, in order, whose answer passes cfg.Check(req, resp) (a nil Check
+// accepts everything; req as sent, with the model tried). For each model:
 //
 //   - with a budget, estimate the call (EstimateCost on req with that model: the prompt plus its max tokens)
 //     and, under the lock, refuse with a *cost.BudgetError if spent + reserved + estimate > budget; otherwise
@@ -48,7 +48,11 @@ func NewRouter(cfg RouterConfig) (*Router, error) {
 // cheap answer and ErrBudget when escalating would not fit; spending counted from real usage, so exactly as many
 // calls as fit; a failed call's reservation released; a long prompt sent twice billed with its cached tokens at
 // the cached-input price; 40 concurrent callers never passing the budget, every call counted once (race detector
-// on); bad configurations and a request without max tokens refused.
+// on); bad configurations and a request without max tokens refused. Then twelve graded tasks (kit/data), asked
+// at once, with cost.ValidateTask as the check: task by task, the models called, the answer kept, the error and
+// the cost must be what a cascade gpt-4o-mini → gpt-4o gives with the mock's answers — so the router's accuracy
+// and cost are exactly the cascade's. A router that always calls the cheapest or the best model, escalates
+// without validating, or gives up instead of escalating fails there.
 func (r *Router) Complete(ctx context.Context, req openai.ChatCompletionRequest) (Answer, error) {
 	todo.Exercise("router") // delete this line and write Complete
 	return Answer{}, nil

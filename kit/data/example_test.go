@@ -67,3 +67,19 @@ func ExampleParaphrases() {
 	// opposite  should hit: false 16 probes
 	// swapped   should hit: false 7 probes
 }
+
+func ExampleNewTask() {
+	task := data.NewTask(data.Count, 8, 1)
+	fmt.Println(task.Kind, "over", task.Records, "records:", strings.SplitN(task.Input, "\n", 2)[0])
+	fmt.Println("right answer:", task.Want)
+	// A validator knows the form an answer must have, not the answer: it catches some mistakes and not others.
+	for _, answer := range []string{task.Want, "Several records.", task.Mistake(false, 1)} {
+		fmt.Printf("%-18q right: %-5v valid: %v\n", answer, task.Grade(answer), data.Count.Validate(answer) == nil)
+	}
+	// Output:
+	// count over 8 records: Event: change_order
+	// right answer: 2
+	// "2"                right: true  valid: true
+	// "Several records." right: false valid: false
+	// "1"                right: false valid: true
+}

@@ -3,6 +3,9 @@ package cost_test
 import (
 	"fmt"
 
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/llmperf/workbook/kit/data"
 	"github.com/llmperf/workbook/lessons/cost"
 )
 
@@ -23,4 +26,18 @@ func ExamplePrompt_Messages() {
 	// assistant "DELAY"
 	// user      "Wind limit for the crane: 45 km/h.\n\nScaffold untagged on the east face."
 	// prompt tokens: 54
+}
+
+func ExampleValidateTask() {
+	task := data.NewTask(data.Count, 8, 1)
+	req := openai.ChatCompletionRequest{Model: "gpt-4o-mini", Messages: task.Messages()}
+	for _, answer := range []string{"2", "Several records.", "3"} {
+		resp := openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{
+			{Message: openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: answer}}}}
+		fmt.Printf("%-18q valid: %-5v right: %v\n", answer, cost.ValidateTask(req, resp) == nil, task.Grade(answer))
+	}
+	// Output:
+	// "2"                valid: true  right: true
+	// "Several records." valid: false right: false
+	// "3"                valid: true  right: false
 }

@@ -7,6 +7,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/llmperf/workbook/kit/data"
 	"github.com/llmperf/workbook/kit/prices"
 )
 
@@ -15,8 +16,11 @@ type RouterConfig struct {
 	Client *openai.Client
 	// Models are tried in order, cheapest first; the router escalates to the next one when the check fails.
 	Models []string
-	// Check judges an answer; a non-nil error sends the question to the next model. Nil accepts every answer.
-	Check func(resp openai.ChatCompletionResponse) error
+	// Check validates the answer resp to req (req as sent, with the model tried): a non-nil error sends req on to
+	// the next model. A validator in production checks what it can without the right answer — the answer's
+	// form, a schema — so it catches some wrong answers and not others; ValidateTask is one for kit/data's graded
+	// tasks. Nil accepts every answer.
+	Check func(req openai.ChatCompletionRequest, resp openai.ChatCompletionResponse) error
 	// Budget is the most the router may spend over its lifetime; 0 means no limit. A call whose estimated cost
 	// (prompt tokens plus the request's max tokens) would take the spending past it is refused, not made.
 	Budget prices.Money
@@ -24,8 +28,8 @@ type RouterConfig struct {
 	Prices prices.Table
 }
 
-// Router answers chat requests with the cheapest model whose answer passes the check, within a budget. It is
-// safe for concurrent use.
+// Router answers chat requests with a cascade: the cheapest model first, the next one only when the answer fails
+// the check, within a budget. It is safe for concurrent use.
 type Router interface {
 	// Complete answers req (its Model is ignored: the router chooses). The Answer describes every attempt,
 	// also when the error is not nil.
@@ -63,3 +67,20 @@ func (e *BudgetError) Error() string {
 
 // Is makes errors.Is(err, ErrBudget) true for a *BudgetError.
 func (e *BudgetError) Is(target error) bool { return target == ErrBudget }
+
+// ValidateTask is a Check for kit/data's graded tasks: it finds the task's kind from the request's system
+// message and validates the answer's form (data.TaskKind.Validate), not its value. A request that is not a
+// graded task, or a response with no answer, fails.
+func ValidateTask(req openai.ChatCompletionRequest, resp openai.ChatCompletionResponse) error {
+	if len(req.Messages) == 0 {
+		return errors.New("cost: ValidateTask: the request has no messages")
+	}
+	kind, ok := data.TaskKindOf(req.Messages[0].Content)
+	if !ok {
+		return errors.New("cost: ValidateTask: not a graded task (the first message is no task kind's instruction)")
+	}
+	if len(resp.Choices) == 0 {
+		return errors.New("cost: ValidateTask: the response has no answer")
+	}
+	return kind.Validate(resp.Choices[0].Message.Content)
+}

@@ -2,12 +2,12 @@ package cost_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/llmperf/workbook/kit/data"
 	"github.com/llmperf/workbook/kit/metrics"
 	"github.com/llmperf/workbook/kit/prices"
 	lessonscost "github.com/llmperf/workbook/lessons/cost"
@@ -59,24 +59,24 @@ func ExampleRouter() {
 	r, err := cost.NewRouter(cost.RouterConfig{
 		Client: openai.NewClientWithConfig(srv.ClientConfig()),
 		Models: []string{"gpt-4o-mini", "gpt-4o"},
-		// A stand-in for a real quality check: reject the cheap model's answer.
-		Check: func(resp openai.ChatCompletionResponse) error {
-			if resp.Model == "gpt-4o-mini" {
-				return errors.New("not good enough")
-			}
-			return nil
-		},
+		Check:  lessonscost.ValidateTask, // the answer's form, not its value
 		Budget: prices.Cent,
 	})
 	if err != nil {
 		panic(err)
 	}
-	ans, err := r.Complete(context.Background(), openai.ChatCompletionRequest{
-		Messages:  []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: "Classify: crane down."}},
-		MaxTokens: 50,
-	})
-	fmt.Println(ans.Tried, ans.Model, err, r.Spent() == ans.Cost)
-	// Output: [gpt-4o-mini gpt-4o] gpt-4o <nil> true
+	// A graded task (kit/data): the mock's models answer it as well as their tier does.
+	task := data.NewTask(data.Count, 24, 5307)
+	ans, err := r.Complete(context.Background(), openai.ChatCompletionRequest{Messages: task.Messages(), MaxTokens: 50})
+	if err != nil {
+		panic(err)
+	}
+	answer := ans.Response.Choices[0].Message.Content
+	fmt.Printf("tried %v; %s answered %q, right: %v\n", ans.Tried, ans.Model, answer, task.Grade(answer))
+	fmt.Println("both calls paid for:", r.Spent() == ans.Cost)
+	// Output:
+	// tried [gpt-4o-mini gpt-4o]; gpt-4o answered "2", right: true
+	// both calls paid for: true
 }
 
 func ExampleTracker() {

@@ -18,8 +18,8 @@ type RouterConfig = cost.RouterConfig
 // Answer is what Router.Complete did (see lessons/cost).
 type Answer = cost.Answer
 
-// Router tries the cheapest model first and escalates only when the answer fails the check, refusing any call
-// whose estimate would take the spending past the budget. It is safe for concurrent use.
+// Router is a cascade: it tries the cheapest model first and escalates only when the answer fails the check,
+// refusing any call whose estimate would take the spending past the budget. It is safe for concurrent use.
 type Router struct {
 	cfg   RouterConfig
 	table prices.Table
@@ -86,7 +86,7 @@ func (r *Router) Complete(ctx context.Context, req openai.ChatCompletionRequest)
 		if r.cfg.Check == nil {
 			return ans, nil
 		}
-		if rejected = r.cfg.Check(resp); rejected == nil {
+		if rejected = r.cfg.Check(req, resp); rejected == nil {
 			return ans, nil
 		}
 	}

@@ -2,6 +2,8 @@ package cachingtest
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -185,7 +187,10 @@ func expect(c caching.Cache[string, int], want map[string]int, gone []string, n 
 			return fmt.Errorf("%s: Get(%q) = %d, want a miss (it should have been evicted)", context, k, v)
 		}
 	}
-	for k, w := range want {
+	// In key order: a Get is a use, so a random (map) order would make the use order, and with it the verdict
+	// on a cache that gets it wrong, differ from run to run.
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		w := want[k]
 		if v, ok := c.Get(k); !ok || v != w {
 			return fmt.Errorf("%s: Get(%q) = (%d, %v), want (%d, true)", context, k, v, ok, w)
 		}

@@ -201,8 +201,10 @@ func from(checks []suite.Check, name string) []suite.Check {
 }
 
 // fifo evicts the oldest insertion, ignoring use, unless use is set (then it is a slow but correct LRU);
-// sloppyRemove deletes from the map but leaves the key in the order.
+// sloppyRemove deletes from the map but leaves the key in the order. Its lock keeps the suite's concurrency check
+// from crashing the test binary (a fatal concurrent map write), so each variant fails only where it is wrong.
 type fifo struct {
+	mu                sync.Mutex
 	capacity          int
 	order             []string
 	m                 map[string]int
@@ -215,14 +217,22 @@ func (f *fifo) touch(k string) {
 	}
 }
 func (f *fifo) Get(k string) (int, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	v, ok := f.m[k]
 	if ok {
 		f.touch(k)
 	}
 	return v, ok
 }
-func (f *fifo) Len() int { return len(f.m) }
+func (f *fifo) Len() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.m)
+}
 func (f *fifo) Put(k string, v int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if _, ok := f.m[k]; ok {
 		f.touch(k)
 		f.m[k] = v
@@ -236,6 +246,8 @@ func (f *fifo) Put(k string, v int) {
 	}
 }
 func (f *fifo) Remove(k string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	_, ok := f.m[k]
 	delete(f.m, k)
 	if !f.sloppyRemove {

@@ -64,8 +64,8 @@ func costOf(resp openai.ChatCompletionResponse) prices.Money {
 }
 
 // rejectModel is a check that fails answers from one model, as a test of quality would.
-func rejectModel(model string) func(openai.ChatCompletionResponse) error {
-	return func(resp openai.ChatCompletionResponse) error {
+func rejectModel(model string) func(openai.ChatCompletionRequest, openai.ChatCompletionResponse) error {
+	return func(_ openai.ChatCompletionRequest, resp openai.ChatCompletionResponse) error {
 		if strings.HasPrefix(resp.Model, model) {
 			return fmt.Errorf("answer from %s judged not good enough", resp.Model)
 		}
@@ -118,7 +118,9 @@ func checkRouter(newRouter func(cost.RouterConfig) (cost.Router, error)) finding
 
 	// Every answer fails: ErrRejected after trying every model.
 	srv, client = newMock()
-	always := func(openai.ChatCompletionResponse) error { return errors.New("never good enough") }
+	always := func(openai.ChatCompletionRequest, openai.ChatCompletionResponse) error {
+		return errors.New("never good enough")
+	}
 	if r, err = newRouter(cost.RouterConfig{Client: client, Models: models, Check: always}); err == nil {
 		ans, err = r.Complete(ctx, req)
 		if !errors.Is(err, cost.ErrRejected) || srv.Stats().Requests != 2 || !slices.Equal(ans.Tried, models) {
@@ -203,6 +205,9 @@ func checkRouter(newRouter func(cost.RouterConfig) (cost.Router, error)) finding
 
 	// Many goroutines: the budget holds, and every call is accounted for exactly once.
 	f = append(f, checkRouterConcurrent(newRouter, req, est0, cheapCost)...)
+
+	// Graded tasks with a real validator: the cascade's calls, answers, accuracy and cost, task by task.
+	f = append(f, checkRouterGraded(newRouter)...)
 
 	// Bad configuration and bad requests are errors.
 	_, client = newMock()

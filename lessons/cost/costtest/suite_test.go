@@ -2,9 +2,11 @@ package costtest_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -153,7 +155,11 @@ type brokenRouter struct {
 
 	noSettle       bool // counts the estimate as spent, never the real cost
 	noRelease      bool // keeps a failed call's reservation
-	alwaysEscalate bool // calls every model whatever the check says
+	alwaysEscalate bool // escalates without validating: calls every model whatever the check says
+	alwaysCheapest bool // calls the first model only and keeps its answer, whatever the check says
+	alwaysBest     bool // calls the last model only
+	neverEscalate  bool // validates, but gives up with ErrRejected when the first answer fails
+	ignoreBudget   bool // never refuses a call
 	guardAfter     bool // compares spent with the budget instead of spent + estimate
 	ignoreCached   bool // bills cached prompt tokens at the full input price
 
@@ -169,7 +175,10 @@ func (r *brokenRouter) Spent() prices.Money {
 
 func (r *brokenRouter) Complete(ctx context.Context, req openai.ChatCompletionRequest) (cost.Answer, error) {
 	var ans cost.Answer
-	for _, m := range r.cfg.Models {
+	for i, m := range r.cfg.Models {
+		if r.alwaysBest && i < len(r.cfg.Models)-1 {
+			continue
+		}
 		req.Model = m
 		e, err := sol.EstimateCost(prices.Default(), cost.Request{Chat: req})
 		if err != nil {
@@ -180,7 +189,7 @@ func (r *brokenRouter) Complete(ctx context.Context, req openai.ChatCompletionRe
 		if r.guardAfter {
 			over = r.spent >= r.cfg.Budget
 		}
-		if r.cfg.Budget > 0 && over {
+		if r.cfg.Budget > 0 && over && !r.ignoreBudget {
 			committed := r.spent + r.reserved
 			r.mu.Unlock()
 			return ans, &cost.BudgetError{Model: m, Spent: committed, Estimate: e.Cost, Budget: r.cfg.Budget}
@@ -210,11 +219,17 @@ func (r *brokenRouter) Complete(ctx context.Context, req openai.ChatCompletionRe
 		r.spent += c
 		r.mu.Unlock()
 		ans.Response, ans.Model, ans.Cost = resp, m, ans.Cost+c
-		if !r.alwaysEscalate && (r.cfg.Check == nil || r.cfg.Check(resp) == nil) {
+		passes := r.cfg.Check == nil || r.cfg.Check(req, resp) == nil
+		switch {
+		case r.alwaysCheapest:
+			return ans, nil
+		case r.neverEscalate && !passes:
+			return ans, cost.ErrRejected
+		case !r.alwaysEscalate && passes:
 			return ans, nil
 		}
 	}
-	if r.alwaysEscalate && (r.cfg.Check == nil || r.cfg.Check(ans.Response) == nil) {
+	if r.alwaysEscalate && (r.cfg.Check == nil || r.cfg.Check(req, ans.Response) == nil) {
 		return ans, nil
 	}
 	return ans, cost.ErrRejected
@@ -243,6 +258,95 @@ func TestSuiteRejectsBrokenRouters(t *testing.T) {
 	rejects(t, "router", "always escalates", withRouter(func(r *brokenRouter) { r.alwaysEscalate = true }))
 	rejects(t, "router", "guards after the fact", withRouter(func(r *brokenRouter) { r.guardAfter = true }))
 	rejects(t, "router", "bills cached tokens at the full price", withRouter(func(r *brokenRouter) { r.ignoreCached = true }))
+	rejects(t, "router", "ignores the budget", withRouter(func(r *brokenRouter) { r.ignoreBudget = true }))
+
+	// The cascade's mistakes are caught by the graded tasks alone too, where the validator is a real one.
+	rejectsGraded(t, "always calls the cheapest model", withRouter(func(r *brokenRouter) { r.alwaysCheapest = true }))
+	rejectsGraded(t, "always calls the best model", withRouter(func(r *brokenRouter) { r.alwaysBest = true }))
+	rejectsGraded(t, "never escalates", withRouter(func(r *brokenRouter) { r.neverEscalate = true }))
+	rejectsGraded(t, "escalates without validating", withRouter(func(r *brokenRouter) { r.alwaysEscalate = true }))
+}
+
+// rejectsGraded asserts that the suite's graded tasks find something wrong with impl's router.
+func rejectsGraded(t *testing.T, why string, impl cost.Impl) {
+	t.Helper()
+	for _, err := range costtest.Check(impl, "router") {
+		if strings.Contains(err.Error(), "graded task") {
+			t.Logf("router, %s: rejected on graded tasks: %v", why, err)
+			return
+		}
+	}
+	t.Errorf("router: the graded tasks accepted a router that %s", why)
+}
+
+// casRouter is a correct router written differently: a lock-free budget (compare-and-swap on one counter of
+// what is spent and reserved), the cascade as a recursion, the check's verdict kept for the error.
+type casRouter struct {
+	cfg       cost.RouterConfig
+	committed atomic.Int64 // spent + reserved, in prices.Money
+	spent     atomic.Int64
+}
+
+func (r *casRouter) Spent() prices.Money { return prices.Money(r.spent.Load()) }
+
+func (r *casRouter) Complete(ctx context.Context, req openai.ChatCompletionRequest) (cost.Answer, error) {
+	return r.try(ctx, req, r.cfg.Models, cost.Answer{})
+}
+
+func (r *casRouter) try(ctx context.Context, req openai.ChatCompletionRequest, models []string, ans cost.Answer) (cost.Answer, error) {
+	if len(models) == 0 {
+		return ans, fmt.Errorf("cas router: %w", cost.ErrRejected)
+	}
+	req.Model = models[0]
+	var est prices.Money
+	if r.cfg.Budget > 0 {
+		e, err := sol.EstimateCost(prices.Default(), cost.Request{Chat: req})
+		if err != nil {
+			return ans, err
+		}
+		est = e.Cost
+		for {
+			c := r.committed.Load()
+			if prices.Money(c)+est > r.cfg.Budget {
+				return ans, &cost.BudgetError{Model: req.Model, Spent: prices.Money(c), Estimate: est, Budget: r.cfg.Budget}
+			}
+			if r.committed.CompareAndSwap(c, c+int64(est)) {
+				break
+			}
+		}
+	}
+	ans.Tried = append(ans.Tried, req.Model)
+	resp, err := r.cfg.Client.CreateChatCompletion(ctx, req)
+	if err != nil {
+		r.committed.Add(-int64(est))
+		return ans, err
+	}
+	p, _ := prices.Default().Lookup(req.Model)
+	cached := 0
+	if d := resp.Usage.PromptTokensDetails; d != nil {
+		cached = d.CachedTokens
+	}
+	c := p.Cost(resp.Usage.PromptTokens, cached, resp.Usage.CompletionTokens)
+	r.committed.Add(int64(c - est))
+	r.spent.Add(int64(c))
+	ans.Response, ans.Model, ans.Cost = resp, req.Model, ans.Cost+c
+	if r.cfg.Check != nil && r.cfg.Check(req, resp) != nil {
+		return r.try(ctx, req, models[1:], ans)
+	}
+	return ans, nil
+}
+
+func TestSuitePassesARouterWrittenDifferently(t *testing.T) {
+	impl := sol.Impl()
+	impl.NewRouter = func(cfg cost.RouterConfig) (cost.Router, error) {
+		if _, err := sol.NewRouter(cfg); err != nil {
+			return nil, err
+		}
+		return &casRouter{cfg: cfg}, nil
+	}
+	for _, err := range costtest.Check(impl, "router") {
+		t.Errorf("a correct lock-free, recursive router: %v", err)
+	}
 }
 
 // trackerWith wraps the solution's tracker and bends its summary.
