@@ -63,6 +63,8 @@ type Cache struct {
 
 	counts [4]atomic.Int64 // by caching.Source
 	errors atomic.Int64
+
+	afterMiss func(key string) // tests: runs between a caller's miss and its claim of the lock
 }
 
 // NewCache returns a cache kept in rdb.
@@ -120,7 +122,7 @@ func (c *Cache) Do(ctx context.Context, key string, fill func(context.Context) (
 	waited := false
 	poll := min(max(c.opt.LockTTL/4, 20*time.Millisecond), time.Second)
 	for {
-		v, err := c.get(ctx, key)
+		v, torn, err := c.get(ctx, key)
 		switch {
 		case err == nil && waited:
 			return v, caching.Shared, c.count(caching.Shared, nil)
@@ -132,14 +134,19 @@ func (c *Cache) Do(ctx context.Context, key string, fill func(context.Context) (
 			c.failed(err)
 			return c.bypass(ctx, fill)
 		}
+		if c.afterMiss != nil {
+			c.afterMiss(key)
+		}
 		token := newToken()
-		ok, err := c.rdb.SetNX(ctx, c.lockKey(key), token, c.opt.LockTTL).Result()
+		stored, ok, err := c.claim(ctx, key, token, torn)
 		switch {
 		case ctx.Err() != nil:
 			return nil, caching.Miss, c.count(caching.Miss, ctx.Err())
 		case err != nil:
 			c.failed(err)
 			return c.bypass(ctx, fill)
+		case stored != nil: // an answer stored since the miss: look again
+			continue
 		case ok:
 			c.up()
 			v, err := c.lead(ctx, key, token, fill)
@@ -209,6 +216,12 @@ func (c *Cache) lead(ctx context.Context, key, token string, fill func(context.C
 }
 
 var (
+	// claimScript: KEYS value, lock; ARGV token, lock TTL in ms, the entry the caller read and found torn ("" if
+	// none). It returns {0, entry} if another entry is stored, else {1} if it took the lock, {0} if another holds it.
+	claimScript = redis.NewScript(`local v = redis.call('GET', KEYS[1])
+if v and v ~= ARGV[3] then return {0, v} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end
+return {0}`)
 	// renewScript extends the lock if this leader still holds it.
 	renewScript = redis.NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -219,17 +232,36 @@ return 0`)
 return 0`)
 )
 
-func (c *Cache) get(ctx context.Context, key string) ([]byte, error) {
+// get returns the answer stored under key, or redis.Nil; torn is an entry that is there and is not an answer
+// (torn or foreign: a miss, never an answer).
+func (c *Cache) get(ctx context.Context, key string) (v, torn []byte, err error) {
 	b, err := c.rdb.Get(ctx, c.valueKey(key)).Bytes()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c.up()
 	v, ok := decode(b)
 	if !ok {
-		return nil, redis.Nil // torn or foreign: a miss, never an answer
+		return nil, b, redis.Nil
 	}
-	return v, nil
+	return v, nil, nil
+}
+
+// claim takes key's lock for token unless an entry other than torn (what the caller's miss read, if anything)
+// is stored by now, in one step: a leader stores its answer before it lets go of the lock, so a caller whose
+// miss came just before that answer finds it here, instead of taking the freed lock and calling again.
+func (c *Cache) claim(ctx context.Context, key, token string, torn []byte) (stored []byte, locked bool, err error) {
+	r, err := claimScript.Run(ctx, c.rdb, []string{c.valueKey(key), c.lockKey(key)}, token,
+		c.opt.LockTTL.Milliseconds(), torn).Slice()
+	if err != nil {
+		return nil, false, err
+	}
+	if len(r) == 2 {
+		s, _ := r[1].(string)
+		return []byte(s), false, nil
+	}
+	n, _ := r[0].(int64)
+	return nil, n == 1, nil
 }
 
 func (c *Cache) bypass(ctx context.Context, fill func(context.Context) ([]byte, error)) ([]byte, caching.Source, error) {
