@@ -482,7 +482,7 @@ func (l *Limiter) back() {
 	if l.down {
 		l.down, l.local = false, nil
 		l.lostRedis = make(chan struct{})
-		fmt.Fprintf(l.opt.Warnings, "scale: Redis answers again: limit %q is shared again (%d processes use it)\n",
+		fmt.Fprintf(l.opt.Warnings, "scale: Redis answers again: limit %q is shared again (processes back so far: %d)\n",
 			l.opt.Name, l.processes)
 	}
 }
