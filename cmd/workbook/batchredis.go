@@ -23,9 +23,10 @@ import (
 // once, across processes, when their answer cannot vary: embeddings, and chat requests with a seed or a
 // temperature of at most 0.001, as week 2's cache decides.
 type batchShared struct {
-	rdb   *redis.Client
-	lim   *scale.Limiter
-	cache *scale.Cache
+	rdb      *redis.Client
+	lim      *scale.Limiter
+	cache    *scale.Cache
+	provider string // part of every cache key: another provider's answers are not this one's
 }
 
 // sharedCacheTTL is how long batch keeps an answer in the shared cache.
@@ -54,7 +55,7 @@ func (f *batchFlags) openShared(ctx context.Context, up *batchUpstream, stderr i
 		return nil, usageError{err}
 	}
 	cache := scale.NewCache(rdb, scale.CacheOptions{Prefix: scale.DefaultPrefix + ":batch", TTL: sharedCacheTTL, Warnings: warn})
-	return &batchShared{rdb: rdb, lim: lim, cache: cache}, nil
+	return &batchShared{rdb: rdb, lim: lim, cache: cache, provider: up.provider()}, nil
 }
 
 func (s *batchShared) close() {
@@ -65,8 +66,16 @@ func (s *batchShared) close() {
 	s.rdb.Close()
 }
 
-// limitName names the provider's limit without its credentials: the host and path of its base URL.
+// limitName names the provider's limit without its credentials: the host and path of its base URL, and a
+// fingerprint of the API key (limits are per key: processes with different keys must not share a bucket). The
+// fingerprint is the start of a SHA-256 of the key, which cannot be turned back into the key.
 func (u *batchUpstream) limitName() string {
+	sum := sha256.Sum256([]byte("llmperf limit key\x00" + u.key))
+	return u.provider() + " key#" + hex.EncodeToString(sum[:6])
+}
+
+// provider is the host and path of the base URL ("mock" without one): answers are shared per provider.
+func (u *batchUpstream) provider() string {
 	p, err := url.Parse(u.base)
 	if err != nil || p.Host == "" {
 		return "mock"
@@ -80,7 +89,7 @@ func (s *batchShared) do(ctx context.Context, r *batchRequest, last *reply, send
 	if !cacheable(r) {
 		return false, send(ctx)
 	}
-	sum := sha256.Sum256(append([]byte(r.url+"\x00"), r.body...))
+	sum := sha256.Sum256(append([]byte(s.provider+"\x00"+r.url+"\x00"), r.body...))
 	v, src, err := s.cache.Do(ctx, hex.EncodeToString(sum[:]), func(ctx context.Context) ([]byte, error) {
 		if err := send(ctx); err != nil {
 			return nil, err

@@ -187,3 +187,18 @@ func TestBatchRedisBadFlags(t *testing.T) {
 		t.Errorf("something was written to -out: %s", b)
 	}
 }
+
+// TestBatchLimitName: processes with different API keys on one provider keep limits apart, and the name shows
+// neither the key nor credentials in the base URL.
+func TestBatchLimitName(t *testing.T) {
+	a := &batchUpstream{base: "https://user:pw@api.example.com/v1?key=sk-in-url", key: "sk-first-key-0123456789"}
+	b := &batchUpstream{base: a.base, key: "sk-second-key-0123456789"}
+	if a.limitName() == b.limitName() {
+		t.Errorf("two keys share the limit %q", a.limitName())
+	}
+	for _, name := range []string{a.limitName(), b.limitName()} {
+		if !strings.HasPrefix(name, "api.example.com/v1 key#") || strings.Contains(name, "sk-") || strings.Contains(name, "pw") {
+			t.Errorf("limit name %q: want the host and path and a fingerprint of the key, nothing secret", name)
+		}
+	}
+}
