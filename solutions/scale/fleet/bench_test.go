@@ -11,8 +11,8 @@ import (
 )
 
 // BenchmarkFourProcesses is the four-process measurement: four `workbook batch` processes against one
-// standalone mock limited at the key's TPM, each told the key's limits, with the limit shared through Redis and
-// each alone. It reports, per mode, the share of the best possible time reached (%best), the 429s, and the
+// standalone mock limited at the key's TPM: with the limit shared through Redis; each alone, told the key's
+// limits; and each learning the limits from the provider's headers (batch's default). It reports, per mode, the share of the best possible time reached (%best), the 429s, and the
 // tokens the mock admitted over what the limit allows for the run (admitted/allowed: at most 1).
 //
 //	go test ./solutions/scale/fleet -run '^$' -bench FourProcesses -benchtime 1x
@@ -32,11 +32,15 @@ func BenchmarkFourProcesses(b *testing.B) {
 		}
 	}
 	tpm := total * 60 / 75 // the allowance, then 15 s at the limit's rate
-	for _, mode := range []struct{ name, redis string }{{"shared", srv.URL()}, {"alone", ""}} {
+	for _, mode := range []struct {
+		name, redis string
+		learn       bool
+	}{{"shared", srv.URL(), false}, {"alone", "", false}, {"learning", "", true}} {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
 				run, err := fleet.Measure(b.Context(), fleet.Config{Workbook: bin, Dir: b.TempDir(), Processes: procs,
-					Prompts: prompts, Answer: answer, RPM: 60_000, TPM: tpm, TTFT: 100 * time.Millisecond, Redis: mode.redis})
+					Prompts: prompts, Answer: answer, RPM: 60_000, TPM: tpm, TTFT: 100 * time.Millisecond, Redis: mode.redis,
+					Learn: mode.learn})
 				if err != nil {
 					b.Fatal(err)
 				}
