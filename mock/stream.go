@@ -2,7 +2,14 @@ package mock
 
 import (
 	"net/http"
+	"sync"
 )
+
+// streamBuffers hold a stream's events until they are written: with zero latency a whole answer is written in
+// writes of up to streamFlush bytes, so a pooled buffer of that size serves every stream without growing.
+var streamBuffers = sync.Pool{New: func() any { b := make([]byte, 0, streamFlush+4<<10); return &b }}
+
+const streamFlush = 32 << 10
 
 // stream sends answers as server-sent events, one token per chunk, each at its due time.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, c completionInfo, answers []answer, sc schedule, includeUsage bool) {
@@ -26,7 +33,14 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, c completionInfo
 	if c.drop {
 		dropAt = longest / 2
 	}
-	buf := make([]byte, 0, 4096)
+	pooled := streamBuffers.Get().(*[]byte)
+	buf := (*pooled)[:0]
+	defer func() {
+		if cap(buf) <= 2*streamFlush { // an answer with a huge piece may have grown it: let that one go
+			*pooled = buf[:0]
+			streamBuffers.Put(pooled)
+		}
+	}()
 	w.WriteHeader(http.StatusOK)
 	for k := 0; k < longest; k++ {
 		if wait {
@@ -49,7 +63,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, c completionInfo
 				buf = appendChunk(buf, c, i, false, "", finishReason(a), includeUsage)
 			}
 		}
-		if wait || len(buf) > 32<<10 {
+		if wait || len(buf) > streamFlush {
 			if _, err := w.Write(buf); err != nil {
 				return
 			}

@@ -44,7 +44,7 @@ NUMBERED_SECTION = re.compile(r"^## +\d+\.", re.MULTILINE)
 # message (it fails instead with CI=true, where .ci/run installs them).
 NEEDS = {"07-scale.ipynb": ("redis-server", "the Debian package redis-server (apt-get install redis-server)")}
 # Notebooks whose prose other work is still changing: their prose checks warn instead of failing.
-PROSE_PENDING = {"04-concurrency.ipynb", "06-capstone.ipynb"}
+PROSE_PENDING = set()
 
 
 def execute(path, out, cell_timeout):

@@ -14,6 +14,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"time"
 
@@ -38,8 +40,11 @@ const pulseAbout = `ProjectPulse summarizes a construction-site log (blank-line-
 -batch records, then a site summary made from them -group at a time. It runs it two ways on the same log:
   naive      reads the whole log, one call at a time, no cache, no limits, no retries
   optimized  record iterator → -workers in a bounded ordered pipeline → cache with in-flight dedup →
-             -rpm/-tpm limiter → retries with backoff → streamed calls (time to first token) → metrics
-and writes a before/after report: text (stdout or -report) and an HTML page of charts (-html).
+             -rpm/-tpm limiter → retries with backoff → calls (streamed with -stream: time to first token) →
+             metrics; the collector gets a budget of -memlimit
+and writes a before/after report: text (stdout or -report) and an HTML page of charts (-html), with a CPU
+profile of each run grouped into categories, and findings computed from the runs' own figures.
+-bench SIZES does it on generated logs of each size and prints a table (make bench-pulse).
 
 -mode both runs each mode in a process of its own (unless -isolate=false), so each peak RSS is that mode's own.
 The model (-upstream) is one of
@@ -52,19 +57,20 @@ The model (-upstream) is one of
 
   go run ./cmd/workbook pulse -generate 1MiB -in /tmp/site.log -mode both
   go run ./cmd/workbook pulse -in /tmp/site.log -upstream mock -rpm 600 -tpm 200000 -fault-rate 0.05 -html /tmp/pulse.html
-  go build -o /tmp/workbook ./cmd/workbook && /tmp/workbook pulse -generate 1GiB -in /tmp/site1g.log -upstream instant
+  go build -o /tmp/workbook ./cmd/workbook && /tmp/workbook pulse -bench 256MiB,1GiB -upstream instant
   OPENAI_API_KEY=… go run ./cmd/workbook pulse -generate 16KiB -in /tmp/small.log -mode optimized -rpm 500`
 
 // pulseFlags are the command's settings.
 type pulseFlags struct {
 	in, generate, mode, upstream, report, html, faults string
+	cpuprofile, memlimitFlag, bench                    string
 	workers, batch, group, cache, maxTokens, rpm, tpm  int
-	attempts                                           int
+	attempts, repeat                                   int
 	ttft, interToken                                   time.Duration
 	jitter, faultRate                                  float64
 	env                                                llm.Settings // the provider settings from the environment
-	seed                                               int64
-	asJSON, isolate, quiet                             bool
+	seed, memlimit                                     int64
+	asJSON, isolate, quiet, stream, profile            bool
 	set                                                map[string]bool // flags given on the command line
 	fs                                                 *flag.FlagSet
 }
@@ -95,6 +101,12 @@ func parsePulseFlags(args []string, stderr io.Writer) (*pulseFlags, error) {
 	fs.BoolVar(&f.asJSON, "json", false, "print the runs as JSON instead of the text report (no HTML)")
 	fs.BoolVar(&f.isolate, "isolate", true, "with -mode both, run each mode in a child process of its own")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&f.stream, "stream", false, "optimized: stream every answer, to measure time to first token (costs CPU per call)")
+	fs.BoolVar(&f.profile, "profile", true, "take a CPU profile of each run and report where the CPU went, by category")
+	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "also write each run's CPU profile to `FILE` (for go tool pprof; with two modes, the mode goes before the extension)")
+	fs.StringVar(&f.memlimitFlag, "memlimit", "18MiB", "optimized: give the garbage collector a budget of `SIZE` above the heap the process holds when the run starts (GOMEMLIMIT, with GOGC off): it then collects when the heap nears it, not each time a small heap doubles; 0: the runtime's defaults. GOGC or GOMEMLIMIT in the environment win")
+	fs.StringVar(&f.bench, "bench", "", "benchmark: for each of the comma-separated `SIZES` (like 256MiB,1GiB) generate a log in the temporary folder, run both modes each in its own process, print a table, delete the log")
+	fs.IntVar(&f.repeat, "repeat", 1, "-bench: runs of each mode per size, interleaved")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
@@ -112,6 +124,24 @@ func (f *pulseFlags) check() error {
 		return bad("%v", err)
 	}
 	f.env = env
+	if v := strings.TrimSpace(f.memlimitFlag); v != "0" && v != "off" && v != "" {
+		n, err := parseSize(v)
+		if err != nil || n < 4<<20 {
+			return bad("-memlimit %q: want a size of at least 4MiB, like 24MiB, or 0 for the runtime's defaults", f.memlimitFlag)
+		}
+		f.memlimit = n
+	}
+	if f.bench != "" {
+		if _, err := benchSizes(f.bench); err != nil {
+			return bad("%v", err)
+		}
+		if f.repeat < 1 {
+			return bad("-repeat is %d; it must be at least 1", f.repeat)
+		}
+		if f.in == "" {
+			f.in = "(generated)" // each size's log is generated in the temporary folder
+		}
+	}
 	switch {
 	case f.in == "":
 		return bad("-in is required: the log to summarize (or -generate SIZE -in FILE to write one first)")
@@ -188,6 +218,31 @@ func (f *pulseFlags) faultKinds() ([]mock.Fault, error) {
 	return kinds, nil
 }
 
+// checkBudget prices the run on a real provider before anything is sent (llm.Settings.Check): it prints the
+// estimate and refuses a run above the budget, saying how to raise it. Both modes count when -mode both.
+func (f *pulseFlags) checkBudget(up pulse.Upstream, stderr io.Writer) error {
+	file, err := os.Open(f.in)
+	if err != nil {
+		return fmt.Errorf("-in: %w", err)
+	}
+	defer file.Close()
+	opt := f.options()
+	opt.Model = up.Model
+	plan, err := pulse.Plan(file, opt)
+	if err != nil {
+		return fmt.Errorf("-in %s: %w", f.in, err)
+	}
+	if f.mode == "both" {
+		plan.Calls *= 2
+	}
+	s := f.env
+	s.Model = cmp.Or(up.Model, s.Model, llm.DefaultModel)
+	if f.quiet || f.asJSON {
+		return s.Check(io.Discard, plan)
+	}
+	return s.Check(stderr, plan)
+}
+
 // upstreamModel makes the model -upstream names (check has resolved auto).
 func (f *pulseFlags) upstreamModel() (pulse.Upstream, error) {
 	switch f.upstream {
@@ -208,13 +263,58 @@ func (f *pulseFlags) upstreamModel() (pulse.Upstream, error) {
 func (f *pulseFlags) options() pulse.Options {
 	return pulse.Options{Batch: f.batch, Group: f.group, MaxTokens: f.maxTokens, Workers: f.workers,
 		CacheSize: f.cache, RPM: f.rpm, TPM: f.tpm, Backoff: concurrency.Backoff{Base: 100 * time.Millisecond,
-			Cap: 5 * time.Second, MaxAttempts: f.attempts, Seed: uint64(f.seed)}}
+			Cap: 5 * time.Second, MaxAttempts: f.attempts, Seed: uint64(f.seed)}, Stream: f.stream, Profile: f.profile}
+}
+
+// gcBudget gives the garbage collector of this process a budget for an optimized run: a soft memory limit of
+// -memlimit above the heap the process already holds (the mock's tokenizer tables, for one), with the
+// proportional trigger off (GOGC=off GOMEMLIMIT=…), unless the environment sets GOGC or GOMEMLIMIT. The
+// optimized mode's memory is bounded (by -workers, -cache, -batch), so its live heap is a few MiB, and the
+// default trigger — collect when the heap has doubled, from a floor of 4 MiB — collects every few MiB it
+// allocates. The returned function restores the previous settings.
+func (f *pulseFlags) gcBudget(mode string) func() {
+	if mode != pulse.ModeOptimized || f.memlimit <= 0 || os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	limit := debug.SetMemoryLimit(f.memlimit + int64(s[0].Value.Uint64()))
+	percent := debug.SetGCPercent(-1)
+	return func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	}
+}
+
+// gcNote says what gcBudget does.
+func (f *pulseFlags) gcNote() string {
+	switch {
+	case os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "":
+		return "GC as GOGC/GOMEMLIMIT in the environment say"
+	case f.memlimit <= 0:
+		return "GC on the runtime's defaults"
+	}
+	return fmt.Sprintf("GC budget %s above its starting heap (GOMEMLIMIT, GOGC off)", formatBytes(uint64(f.memlimit)))
+}
+
+// profilePath is where -cpuprofile puts the profile of mode: the file itself for one mode, else the file with
+// the mode before its extension (cpu.pprof → cpu-optimized.pprof).
+func (f *pulseFlags) profilePath(mode string) string {
+	if f.mode != "both" && f.bench == "" {
+		return f.cpuprofile
+	}
+	ext := filepath.Ext(f.cpuprofile)
+	return strings.TrimSuffix(f.cpuprofile, ext) + "-" + mode + ext
 }
 
 func runPulse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f, err := parsePulseFlags(args, stderr)
 	if err != nil {
 		return err
+	}
+	if f.bench != "" {
+		return runPulseBench(ctx, f, stdout, stderr)
 	}
 	if f.generate != "" {
 		if err := generateLog(f, stderr); err != nil {
@@ -238,6 +338,9 @@ func runPulse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if !f.quiet && !f.asJSON { // -json: the runs name it; a child process of -mode both is quiet here
 			fmt.Fprintf(stderr, "model: %s, %s (from the environment: real requests, real cost)\n", up.Name,
 				cmp.Or(up.Model, llm.DefaultModel))
+		}
+		if err := f.checkBudget(up, stderr); err != nil {
+			return err
 		}
 	}
 
@@ -316,8 +419,9 @@ func (f *pulseFlags) notes(runs []pulse.Result) []string {
 	}
 	return []string{
 		"model " + model,
-		fmt.Sprintf("optimized: %d workers, cache of %d answers, %d attempts per call; both: %d records per call, "+
-			"%d summaries per summary of summaries, answers of at most %d tokens", f.workers, f.cache, f.attempts,
+		fmt.Sprintf("optimized: %d workers, cache of %d answers, %d attempts per call, %s, %s; both: %d records "+
+			"per call, %d summaries per summary of summaries, answers of at most %d tokens", f.workers, f.cache,
+			f.attempts, map[bool]string{true: "answers streamed", false: "whole answers"}[f.stream], f.gcNote(),
 			f.batch, f.group, f.maxTokens),
 		isolation,
 		fmt.Sprintf("%s, %s/%s, GOMAXPROCS %d, %s", runtime.Version(), runtime.GOOS, runtime.GOARCH,
@@ -327,6 +431,9 @@ func (f *pulseFlags) notes(runs []pulse.Result) []string {
 
 // runPulseMode runs one mode in this process, with a progress bar in KiB of log.
 func runPulseMode(ctx context.Context, f *pulseFlags, mode string, size int64, stderr io.Writer) (pulse.Result, error) {
+	// The command takes no heap profiles: stop the runtime sampling one allocation in every 512 KiB for them,
+	// whose table of allocation sites (a MiB or so) would count in the optimized run's memory.
+	runtime.MemProfileRate = 0
 	file, err := os.Open(f.in)
 	if err != nil {
 		return pulse.Result{}, fmt.Errorf("-in: %w", err)
@@ -349,6 +456,15 @@ func runPulseMode(ctx context.Context, f *pulseFlags, mode string, size int64, s
 	if err != nil {
 		return pulse.Result{}, err
 	}
+	if f.cpuprofile != "" {
+		pf, err := os.Create(f.profilePath(mode))
+		if err != nil {
+			return pulse.Result{}, fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer pf.Close()
+		opt.ProfileTo = pf
+	}
+	defer f.gcBudget(mode)()
 	res, err := pulse.Run(ctx, mode, up, bufio.NewReaderSize(file, 64<<10), opt)
 	if err != nil {
 		err = fmt.Errorf("%s run on %s: %w", mode, f.in, err)
@@ -368,14 +484,23 @@ var pulseChild = func(ctx context.Context, args []string) (*exec.Cmd, error) {
 // runPulseChild runs one mode in a child process with the same flags and reads its result as JSON.
 func runPulseChild(ctx context.Context, f *pulseFlags, mode string, stderr io.Writer) (pulse.Result, error) {
 	args := []string{"-mode", mode, "-json", "-isolate=false"}
+	if f.bench != "" {
+		args = append(args, "-quiet")
+	}
 	f.fs.Visit(func(fl *flag.Flag) {
 		switch fl.Name {
-		case "mode", "json", "isolate", "generate", "report", "html":
+		case "mode", "json", "isolate", "generate", "report", "html", "bench", "repeat":
+		case "in", "quiet":
+			if f.bench == "" {
+				args = append(args, "-"+fl.Name+"="+fl.Value.String())
+			}
+		case "cpuprofile":
+			args = append(args, "-cpuprofile="+f.profilePath(mode))
 		default:
 			args = append(args, "-"+fl.Name+"="+fl.Value.String())
 		}
 	})
-	if !f.set["in"] {
+	if !f.set["in"] || f.bench != "" {
 		args = append(args, "-in="+f.in)
 	}
 	cmd, err := pulseChild(ctx, args)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -115,6 +116,94 @@ func TestPulseIsolated(t *testing.T) {
 	}
 }
 
+// childHook makes pulse's child processes this test binary, running TestPulseChildProcess.
+func childHook(t *testing.T) {
+	old := pulseChild
+	t.Cleanup(func() { pulseChild = old })
+	pulseChild = func(ctx context.Context, args []string) (*exec.Cmd, error) {
+		list, _ := json.Marshal(args)
+		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestPulseChildProcess$")
+		cmd.Env = append(os.Environ(), "PULSE_CHILD_ARGS="+string(list))
+		return cmd, nil
+	}
+}
+
+func TestPulseBench(t *testing.T) {
+	childHook(t)
+	t.Setenv("TMPDIR", t.TempDir())
+	var out, errOut bytes.Buffer
+	args := []string{"pulse", "-bench", "8KiB,12KiB", "-repeat", "2", "-upstream", "instant", "-cpuprofile",
+		filepath.Join(t.TempDir(), "cpu.pprof")}
+	code := run(context.Background(), args, &out, &errOut)
+	text := out.String()
+	for _, want := range []string{"8.0 KiB log", "12.0 KiB log", "medians of 2 run(s) per mode", "optimized/naive wall",
+		"target ≤ 0.80×", "target ≤ 32 MiB", "MB/s", "cache hits"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the table lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Count(text, "  naive  ") < 4 || strings.Count(text, "  optimized  ") < 4 {
+		t.Errorf("want 2 runs of each mode per size:\n%s", text)
+	}
+	// On logs this small the processes' start-up decides the wall times: a missed target is not a failure of
+	// the command, but it must say so.
+	if code != 0 && !strings.Contains(errOut.String(), "a target was missed") {
+		t.Errorf("exit %d: %s", code, errOut.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(os.Getenv("TMPDIR"), "pulse-bench-*")); len(left) != 0 {
+		t.Errorf("logs left behind: %q", left)
+	}
+}
+
+func TestPulseProfileAndGCBudget(t *testing.T) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOGC or GOMEMLIMIT is set for this test process: the GC budget defers to them")
+	}
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	dir := t.TempDir()
+	log, prof := filepath.Join(dir, "site.log"), filepath.Join(dir, "cpu.pprof")
+	var out, errOut bytes.Buffer
+	args := []string{"pulse", "-generate", "16KiB", "-in", log, "-mode", "both", "-isolate=false", "-upstream",
+		"instant", "-json", "-quiet", "-cpuprofile", prof}
+	if code := run(context.Background(), args, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var runs []pulse.Result
+	if err := json.Unmarshal(out.Bytes(), &runs); err != nil || len(runs) != 2 {
+		t.Fatalf("output %.200q: %v", out.String(), err)
+	}
+	for _, r := range runs {
+		if r.CPU == nil || len(r.CPU.Shares) != len(pulse.Categories) {
+			t.Errorf("%s: no CPU profile by category", r.Mode)
+		}
+		if info, err := os.Stat(filepath.Join(dir, "cpu-"+r.Mode+".pprof")); err != nil || info.Size() == 0 {
+			t.Errorf("%s: -cpuprofile wrote no file: %v", r.Mode, err)
+		}
+	}
+	// The optimized run had the GC budget, the naive one the runtime's defaults; both are restored after.
+	if n, o := runs[0].Counters.Settings(), runs[1].Counters.Settings(); n != "GOGC=100" || !strings.HasPrefix(o, "GOGC=off GOMEMLIMIT=") {
+		t.Errorf("GC settings %q and %q", n, o)
+	}
+	if pct := debug.SetGCPercent(100); pct != 100 {
+		t.Errorf("GOGC left at %d", pct)
+	}
+
+	out.Reset()
+	args = []string{"pulse", "-in", log, "-mode", "optimized", "-upstream", "instant", "-json", "-quiet",
+		"-memlimit", "0", "-profile=false"}
+	if code := run(context.Background(), args, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	runs = nil
+	if err := json.Unmarshal(out.Bytes(), &runs); err != nil || len(runs) != 1 {
+		t.Fatalf("output %.200q: %v", out.String(), err)
+	}
+	if s := runs[0].Counters.Settings(); s != "GOGC=100" || runs[0].CPU != nil {
+		t.Errorf("-memlimit 0 -profile=false: settings %q, profile %v", s, runs[0].CPU)
+	}
+}
+
 func TestPulseBadInput(t *testing.T) {
 	t.Setenv("OPENAI_API_KEY", "")
 	dir := t.TempDir()
@@ -145,6 +234,10 @@ func TestPulseBadInput(t *testing.T) {
 		{[]string{"pulse", "-in", filepath.Join(dir, "no", "such", "dir.log"), "-generate", "1KiB"}, 1, "-in"},
 		{[]string{"pulse", "-in", log, "-ttft", "soon"}, 2, "-ttft"},
 		{[]string{"pulse", "-in", log, "extra"}, 2, "pulse takes no arguments"},
+		{[]string{"pulse", "-in", log, "-memlimit", "lots"}, 2, `-memlimit "lots"`},
+		{[]string{"pulse", "-in", log, "-memlimit", "1MiB"}, 2, "at least 4MiB"},
+		{[]string{"pulse", "-bench", "256MiB,big"}, 2, `-bench "256MiB,big"`},
+		{[]string{"pulse", "-bench", "1KiB", "-repeat", "0"}, 2, "-repeat is 0"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), c.args, &out, &errOut)
@@ -209,5 +302,27 @@ func TestPulseFromEnvironment(t *testing.T) {
 	if code := run(context.Background(), args, &out, &errOut); code != 2 ||
 		!strings.Contains(errOut.String(), "add -upstream mock") {
 		t.Errorf("-ttft with OPENAI_API_KEY set: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// TestPulseBudget: on a real provider, pulse prints what the run would cost before sending anything, and refuses
+// a run over LLMPERF_BUDGET with a message that says how to raise it.
+func TestPulseBudget(t *testing.T) {
+	srv := mock.New(mock.Config{})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	t.Setenv("OPENAI_API_KEY", "sk-test-budget-4711")
+	t.Setenv("OPENAI_BASE_URL", hs.URL+"/v1")
+	t.Setenv("OPENAI_MODEL", "")
+	t.Setenv("LLMPERF_BUDGET", "0.0001")
+	log := filepath.Join(t.TempDir(), "site.log")
+	var out, errOut bytes.Buffer
+	args := []string{"pulse", "-generate", "64KiB", "-in", log, "-mode", "both", "-html", ""}
+	code := run(context.Background(), args, &out, &errOut)
+	if code == 0 || !strings.Contains(errOut.String(), "estimated") || !strings.Contains(errOut.String(), "LLMPERF_BUDGET=") {
+		t.Errorf("exit %d; want a refusal that prices the run and names LLMPERF_BUDGET:\n%s", code, errOut.String())
+	}
+	if got := srv.Stats().Requests; got != 0 {
+		t.Errorf("%d requests reached the provider before the refusal", got)
 	}
 }

@@ -20,6 +20,19 @@ import (
 // The action line appears in about one record in four. About one note in 50 is a long line of 1–6 KiB. Records
 // average roughly 300 bytes. Timestamps increase (1 s to 5 min apart) from 2025-03-03T06:00:00Z.
 //
+// Like a real site diary, the log repeats itself: one record in RoutineEvery is a routine entry — gates opened,
+// the daily toolbox talk, the scaffold inspection, housekeeping, the weather check, site secured — written the
+// same way every time, so that apart from its timestamp it repeats an earlier record of its site word for word:
+//
+//	timestamp: 2025-03-03T07:41:09Z
+//	site: Riverside Depot
+//	crew: safety
+//	event: toolbox_talk
+//	note: Daily toolbox talk held: working at height, exclusion zones and today's lifts; attendance signed.
+//
+// There are RoutineEntries distinct routine entries (one per site and routine), so a cache of that many answers,
+// keyed by the record without its timestamp, answers all but the first of each.
+//
 // Every record is whole except the last, whose note is cut short (possibly mid-word) so the total is exactly
 // size bytes; it still ends with a blank line. A size too small for one record's header (under about 130
 // bytes) gives just the first size bytes of a record. size ≤ 0 gives an empty reader.
@@ -105,7 +118,17 @@ func (l *siteLog) header(dst []byte) ([]byte, int) {
 	return dst, ev
 }
 
+// RoutineEvery is the rate of routine entries: one record in RoutineEvery, on average. RoutineEntries is the
+// number of distinct routine entries.
+const RoutineEvery = 4
+
+// RoutineEntries is how many different routine entries a log has: one per site and routine.
+var RoutineEntries = len(sites) * len(routines)
+
 func (l *siteLog) record(dst []byte) []byte {
+	if l.r.intn(RoutineEvery) == 0 {
+		return l.routine(dst)
+	}
 	dst, ev := l.header(dst)
 	dst = pick(&l.r, noteTemplates[ev]).fill(dst, &l.r, l.minute())
 	if l.r.intn(50) == 0 { // a long line: the note goes on and on
@@ -118,6 +141,23 @@ func (l *siteLog) record(dst []byte) []byte {
 		dst = append(dst, "\naction: "...)
 		dst = pick(&l.r, actionTemplates).fill(dst, &l.r, l.minute())
 	}
+	return append(dst, "\n\n"...)
+}
+
+// routine appends a routine entry: a timestamp, then always the same words for its site and routine.
+func (l *siteLog) routine(dst []byte) []byte {
+	l.t += 1 + int64(l.r.intn(300))
+	dst = append(dst, "timestamp: "...)
+	dst = l.stamp(dst)
+	dst = append(dst, "Z\nsite: "...)
+	dst = append(dst, pick(&l.r, sites)...)
+	r := pick(&l.r, routines)
+	dst = append(dst, "\ncrew: "...)
+	dst = append(dst, r.crew...)
+	dst = append(dst, "\nevent: "...)
+	dst = append(dst, r.event...)
+	dst = append(dst, "\nnote: "...)
+	dst = append(dst, r.note...)
 	return append(dst, "\n\n"...)
 }
 

@@ -112,3 +112,33 @@ func BenchmarkSiteLog(b *testing.B) {
 		}
 	}
 }
+
+func TestSiteLogRoutineEntries(t *testing.T) {
+	b := readAll(t, SiteLog(4<<20, 1))
+	records := strings.Split(strings.TrimSuffix(string(b), "\n\n"), "\n\n")
+	records = records[:len(records)-1] // the last one is cut to size
+	seen := map[string]int{}           // a routine record without its timestamp line → how often
+	routine := 0
+	for _, rec := range records {
+		body := rec[strings.IndexByte(rec, '\n')+1:]
+		for _, r := range routines {
+			if strings.Contains(body, "\nevent: "+r.event+"\n") {
+				routine++
+				seen[body]++
+				if !strings.HasSuffix(body, "\ncrew: "+r.crew+"\nevent: "+r.event+"\nnote: "+r.note) {
+					t.Fatalf("routine entry %q is not written the routine's way:\n%s", r.event, rec)
+				}
+			}
+		}
+	}
+	// About one record in RoutineEvery is routine, and each is one of RoutineEntries records, word for word once
+	// the timestamp is set aside.
+	if lo, hi := len(records)/RoutineEvery*9/10, len(records)/RoutineEvery*11/10; routine < lo || routine > hi {
+		t.Errorf("%d routine entries in %d records; want about 1 in %d", routine, len(records), RoutineEvery)
+	}
+	if len(seen) > RoutineEntries || len(seen) < RoutineEntries/2 {
+		t.Errorf("%d distinct routine entries; want at most %d (and most of them in %d records)", len(seen),
+			RoutineEntries, len(records))
+	}
+	t.Logf("%d records, %d routine entries, %d distinct", len(records), routine, len(seen))
+}

@@ -95,6 +95,16 @@ var events = []event{
 	}},
 }
 
+// routines are the entries a site writes the same way every day.
+var routines = []struct{ crew, event, note string }{
+	{"site-office", "gates_opened", "Gates opened and the diary started; access routes and welfare cabins checked."},
+	{"safety", "toolbox_talk", "Daily toolbox talk held: working at height, exclusion zones and today's lifts; attendance signed."},
+	{"safety", "scaffold_inspection", "Daily scaffold and edge protection inspection: no defects found, tags updated."},
+	{"site-office", "housekeeping", "Housekeeping round: walkways cleared, waste skips emptied, materials stacked."},
+	{"site-office", "weather_check", "Forecast reviewed at the morning meeting: no change to today's plan."},
+	{"security", "site_secured", "Site closed and secured: gates locked, plant isolated, alarms set."},
+}
+
 var actions = []string{
 	"{who} to follow up with the supplier before {hhmm} tomorrow.",
 	"Photos uploaded; {crew} to confirm the fix by end of week.",

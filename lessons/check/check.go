@@ -115,6 +115,10 @@ func resultHTML(r Result, err error) (html string) {
 	case Done:
 		return fmt.Sprintf(box, "#2a2", name+": done ✓")
 	case NotDone:
+		if len(r.Needs) > 0 {
+			return fmt.Sprintf(box, "#d90", name+": not done yet — "+htmlpkg.EscapeString(
+				strings.TrimPrefix(r.Summary(), e.Name+": not done yet — ")))
+		}
 		body := fmt.Sprintf(`%s: not done yet — read “%s” in %s, then write your code in <code>%s</code>.`+
 			`<details><summary>hint</summary><pre style="white-space:pre-wrap">%s</pre></details>`,
 			name, htmlpkg.EscapeString(e.Section), htmlpkg.EscapeString(path.Base(e.Notebook)),

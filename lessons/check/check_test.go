@@ -10,6 +10,7 @@ import (
 
 	"github.com/llmperf/workbook/kit/course"
 	"github.com/llmperf/workbook/kit/redact"
+	"github.com/llmperf/workbook/lessons/todo"
 )
 
 // fakeRepo writes a tiny module with the course's module path: a topic "demo" whose suite has one passing, one
@@ -287,6 +288,28 @@ func TestNestedSubtestOutputReachesTheExercise(t *testing.T) {
 	log.judge(&r, "")
 	if r.Status != Failing || !strings.Contains(r.Output, "want a miss") {
 		t.Errorf("status %v, output %q; want failing with the nested check's words", r.Status, r.Output)
+	}
+}
+
+// An exercise built from others that are still stubs is not done, and says which ones to do first.
+func TestNotDoneNamesWhatItNeeds(t *testing.T) {
+	pkg := Module + "/exercises/pulse"
+	lines := []string{
+		`{"Action":"run","Package":"` + pkg + `","Test":"TestPulse/pulse"}`,
+		`{"Action":"attr","Package":"` + pkg + `","Test":"TestPulse/pulse","Key":"` + todo.AttrKey + `","Value":"` + todo.AttrValue + `"}`,
+		`{"Action":"attr","Package":"` + pkg + `","Test":"TestPulse/pulse","Key":"` + todo.AttrNeeds + `","Value":"lru,retry"}`,
+		`{"Action":"fail","Package":"` + pkg + `","Test":"TestPulse/pulse","Elapsed":0.01}`,
+	}
+	log := parseEvents([]byte(strings.Join(lines, "\n")))
+	r := Result{Exercise: ex("pulse", "pulse"), Dir: "exercises/pulse"}
+	log.judge(&r, "")
+	if r.Status != NotDone || strings.Join(r.Needs, " ") != "lru retry" {
+		t.Fatalf("status %v, needs %q; want not done, needing lru and retry", r.Status, r.Needs)
+	}
+	for _, s := range []string{r.Summary(), HTML(r, nil)} {
+		if !strings.Contains(s, "lru, retry") || !strings.Contains(s, "check lru") {
+			t.Errorf("%q does not say that lru and retry come first", s)
+		}
 	}
 }
 

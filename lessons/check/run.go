@@ -54,6 +54,9 @@ type Result struct {
 	Output   string        // the suite's words about this exercise: failures, compiler errors
 	Elapsed  time.Duration // the subtest's own time, as go test reports it
 	Note     string        // about how it was checked, such as the race detector being unavailable
+	// Needs, for an exercise not done yet, are the exercises it is built from that are still stubs (the
+	// capstone is built from the weeks' exercises): do those first.
+	Needs []string
 }
 
 // Done reports whether the exercise passes its suite.
@@ -66,6 +69,11 @@ func (r Result) Summary() string {
 	case Done:
 		return fmt.Sprintf("%s: done ✓", e.Name)
 	case NotDone:
+		if len(r.Needs) > 0 {
+			return fmt.Sprintf("%s: not done yet — it is built from your %s, which are not done yet: do them first "+
+				"(go run ./cmd/workbook check %s), then read %q in %s", e.Name, strings.Join(r.Needs, ", "),
+				r.Needs[0], e.Section, e.Notebook)
+		}
 		return fmt.Sprintf("%s: not done yet — read %q in %s, write your code in %s (hint: go run ./cmd/workbook hint %s)",
 			e.Name, e.Section, e.Notebook, r.Dir, e.Name)
 	case Failing:
@@ -205,7 +213,8 @@ type testRecord struct {
 	action  string // "pass", "fail" or "skip"; "" if it never ended (the test binary died in it)
 	elapsed float64
 	output  strings.Builder
-	notDone bool // the test, or one below it, carries the todo attribute: a stub stopped it
+	notDone bool   // the test, or one below it, carries the todo attribute: a stub stopped it
+	needs   string // the todo.AttrNeeds attribute of the test or one below it: the stubs it waits for
 }
 
 func parseEvents(out []byte) *testLog {
@@ -249,6 +258,13 @@ func parseEvents(out []byte) *testLog {
 				for t := ev.Test; strings.Contains(t, "/"); {
 					t = t[:strings.LastIndex(t, "/")]
 					l.record(ev.Package, t).notDone = true
+				}
+			}
+			if ev.Key == todo.AttrNeeds {
+				rec.needs = ev.Value
+				for t := ev.Test; strings.Contains(t, "/"); {
+					t = t[:strings.LastIndex(t, "/")]
+					l.record(ev.Package, t).needs = ev.Value
 				}
 			}
 		case "run":
@@ -295,6 +311,9 @@ func (l *testLog) judge(r *Result, stderr string) {
 			r.Status, r.Output = NotRun, "the suite skipped it:\n"+r.Output
 		case rec.notDone:
 			r.Status = NotDone
+			if rec.needs != "" {
+				r.Needs = strings.Split(rec.needs, ",")
+			}
 		default:
 			r.Status = Failing
 			if r.Output == "" { // a panic is reported in the output of the suite's top-level test

@@ -50,6 +50,10 @@ func raced(t *testing.T, name string) bool {
 	case check.Done:
 	case check.NotDone:
 		t.Attr(todo.AttrKey, todo.AttrValue)
+		if len(r.Needs) > 0 {
+			t.Attr(todo.AttrNeeds, strings.Join(r.Needs, ","))
+			t.Fatal(todo.Needs(name, r.Needs))
+		}
 		t.Fatal(todo.Message(name))
 	case check.NotRun:
 		t.Skip(r.Output)

@@ -53,6 +53,9 @@ func (s Source) String() string {
 //
 // The shared call does not run on any one caller's context — a caller that gives up returns at once with its
 // context's error, without failing the others — but keeps that context's values and ends after CallTimeout.
+// To let a caller give up at once, the call runs on a goroutine of its own (singleflight's DoChan); a caller
+// whose context can never end (its Done is nil, as context.Background's and context.WithoutCancel's are) makes
+// the call on its own goroutine instead, which saves starting one (and growing its stack) per call.
 //
 // Answers served from the cache share memory with each other: treat them as read-only.
 type Client struct {
@@ -95,7 +98,7 @@ func (c *Client) Complete(ctx context.Context, req openai.ChatCompletionRequest)
 		return resp, c.count(Hit, nil), nil
 	}
 	led, late := false, false
-	results := c.group.DoChan(key, func() (any, error) {
+	call := func() (any, error) {
 		led = true
 		if resp, ok := c.cache.Get(key); ok { // stored by a call that ended after our Get
 			late = true
@@ -105,28 +108,39 @@ func (c *Client) Complete(ctx context.Context, req openai.ChatCompletionRequest)
 		if timeout <= 0 {
 			timeout = DefaultCallTimeout
 		}
-		shared, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		detached := ctx
+		if ctx.Done() != nil {
+			detached = context.WithoutCancel(ctx)
+		}
+		shared, cancel := context.WithTimeout(detached, timeout)
 		defer cancel()
 		resp, err := c.upstream.CreateChatCompletion(shared, req)
 		if err == nil {
 			c.cache.Put(key, resp)
 		}
 		return resp, err
-	})
-	select {
-	case <-ctx.Done():
-		return openai.ChatCompletionResponse{}, c.count(Shared, ctx.Err()), ctx.Err()
-	case r := <-results:
-		src := Shared
-		switch {
-		case late:
-			src = Hit
-		case led:
-			src = Miss
-		}
-		resp, _ := r.Val.(openai.ChatCompletionResponse)
-		return resp, c.count(src, r.Err), r.Err
 	}
+	var r singleflight.Result
+	if ctx.Done() == nil {
+		// A context that can never end: this caller cannot give up, so it may make (or wait for) the call on its
+		// own goroutine, without the goroutine DoChan starts for every call.
+		r.Val, r.Err, _ = c.group.Do(key, call)
+	} else {
+		select {
+		case <-ctx.Done():
+			return openai.ChatCompletionResponse{}, c.count(Shared, ctx.Err()), ctx.Err()
+		case r = <-c.group.DoChan(key, call):
+		}
+	}
+	src := Shared
+	switch {
+	case late:
+		src = Hit
+	case led:
+		src = Miss
+	}
+	resp, _ := r.Val.(openai.ChatCompletionResponse)
+	return resp, c.count(src, r.Err), r.Err
 }
 
 func (c *Client) count(s Source, err error) Source {

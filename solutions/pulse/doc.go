@@ -10,12 +10,16 @@
 //   - Optimized reads records one at a time (streaming.Records), summarizes them with k workers in a bounded,
 //     ordered pipeline (streaming.Pipeline), answers repeated records from an LRU cache that also merges
 //     identical calls in flight (caching.Client), keeps under requests and tokens per minute
-//     (concurrency.Limiter), retries what may succeed with backoff (concurrency.Retry), streams every answer
-//     to measure time to first token (streaming.StreamChat), and records latency, tokens and cost (metrics).
+//     (concurrency.Limiter), retries what may succeed with backoff (concurrency.Retry), and records latency,
+//     tokens, cost and what the cache saved (metrics). With Options.Stream it streams every answer
+//     (streaming.StreamChat) to measure time to first token; a batch job reads no token early, so by default
+//     it asks for whole answers.
 //
 // Both produce the same output: one summary per unit of Options.Batch records, in log order, and a final site
 // summary made by a summary-of-summaries tree (Reducer). With a deterministic model both modes give the same
-// summaries, which the report checks with a digest.
+// summaries, which the report checks with a digest. Both send the same requests: each record without its
+// timestamp line (see RecordRequest), so that a routine entry the log repeats every day (data.SiteLog) is the
+// same request every day, which the optimized mode's cache answers.
 //
 // Batching: the default is one record per call, like the course's Python seed, so the summaries are per record
 // and a repeated record is a cache hit. Options.Batch = n puts n records in one prompt: n times fewer calls and
@@ -42,18 +46,24 @@
 //
 //	OPENAI_API_KEY=… go run ./cmd/workbook pulse -generate 16KiB -in /tmp/small.log -mode optimized -rpm 500
 //
-// The memory benchmarks use a model with zero latency (-upstream instant: answers made on the spot, no
-// tokenizer) so that what is measured is the program, and run each mode in its own process (the default for
-// -mode both) so that one mode's peak memory does not show in the other's:
+// The benchmarks use a model with zero latency (-upstream instant: answers made on the spot, no tokenizer, see
+// Instant) so that what is measured is the program, and run each mode in a process of its own (the default for
+// -mode both) so that one mode's peak memory does not show in the other's. -bench does it all for a list of
+// sizes, generating each log in the temporary folder and deleting it after (make bench-pulse):
 //
 //	go build -o /tmp/workbook ./cmd/workbook
+//	/tmp/workbook pulse -bench 256MiB,1GiB -upstream instant
 //	/tmp/workbook pulse -generate 256MiB -in /tmp/site256.log -mode both -upstream instant -report /tmp/pulse256.txt
-//	/tmp/workbook pulse -generate 1GiB -in /tmp/site1g.log -mode both -upstream instant -report /tmp/pulse1g.txt
-//	/usr/bin/time -v /tmp/workbook pulse -in /tmp/site1g.log -mode optimized -upstream instant
 //
-// The Go benchmarks (go test -bench . ./solutions/pulse) measure both modes per record on a small log, and the
-// naive/optimized wall-time ratio with a model that takes time. BENCHMARKS.md records the figures measured on
-// the course's machine: at 256 MiB and 1 GiB the optimized mode peaked at about 25 MiB RSS, the naive one at
-// about four times the log's size; with zero model latency the optimized mode was about twice as slow (its
-// cache keys, goroutine per call and streamed answers are work that pays off only when the model takes time).
+// Where the time goes is measured, not assumed: every run takes a CPU profile (Options.Profile; -profile on the
+// command line, the default) and groups its samples into Categories — the collector, the model's side, the
+// cache's keys and lookups, scheduling, JSON, stream parsing, the HTTP client, reading the log — and reads the
+// runtime's counters (Counters: CPU time, GC cycles, bytes allocated, heap goal). The report's findings are
+// sentences computed from those figures. -cpuprofile keeps the profiles for go tool pprof.
+//
+// Garbage collection: the optimized mode's live heap is a few MiB, so with the runtime's defaults (collect
+// when the heap has grown by GOGC=100 % of the live heap, from a floor of 4 MiB) it collects every few MiB it
+// allocates, while the naive mode's heap holds the whole log and rarely needs to. The command line therefore
+// gives the optimized run a budget (-memlimit, default 18 MiB above the heap it starts with: GOMEMLIMIT with GOGC
+// off) unless GOGC or GOMEMLIMIT are set; BENCHMARKS.md records what each setting does to CPU time and peak RSS.
 package pulse

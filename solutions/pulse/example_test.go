@@ -37,7 +37,7 @@ func ExampleRun() {
 	fmt.Println("same summaries:", naive.Digest == opt.Digest)
 	fmt.Println("model requests:", naive.Requests, opt.Requests)
 	// Output:
-	// records: 117 117
+	// records: 123 123
 	// same summaries: true
-	// model requests: 126 48
+	// model requests: 132 49
 }

@@ -10,14 +10,11 @@ import (
 	"github.com/llmperf/workbook/kit/chart"
 )
 
-// fastModel is the call latency (the naive run's p50) below which the model is taken to cost nothing next to
-// the program's own work per call: a real model answers in hundreds of milliseconds.
-const fastModel = time.Millisecond
-
-// Findings reads the first two runs (before, after) and says in words what changed and why, each line computed
-// from the runs: wall time (and, when the optimized mode is slower, the reason), requests, cost, memory and
-// failures. Where the optimized mode lost, it says so; where it won, it says by how much. Nil with fewer than two
-// runs.
+// Findings reads the first two runs (before, after) and says in words what changed, each sentence computed from
+// the runs' own figures: wall time and throughput, CPU time and where it went (the runs' CPU profiles, when they
+// were taken), garbage collection (the runtime's counters), the cache (its hits, the requests and dollars they
+// saved, what it cost), failures and memory. Where the optimized mode lost, it says so; where it won, by how
+// much. Nothing is said that the runs did not measure. Nil with fewer than two runs.
 func (r Report) Findings() []string {
 	if len(r.Runs) < 2 {
 		return nil
@@ -34,43 +31,101 @@ func (r Report) Findings() []string {
 		add("Failures: the %s run failed (%s); compare the other figures with care.", a.Mode, shorten(a.Err, 120))
 	}
 
-	p50 := b.Summary.P50.Round(time.Microsecond)
-	switch {
-	case b.Wall <= 0 || a.Wall <= 0 || b.Err != "":
-	case a.Wall < b.Wall:
-		skipped := "."
-		if a.Hits+a.Shared > 0 {
-			skipped = ", and did not wait for the model at all on the calls the cache answered."
+	if b.Wall > 0 && a.Wall > 0 && b.Err == "" {
+		speed := fmt.Sprintf("%.1f× faster", b.Wall.Seconds()/a.Wall.Seconds())
+		if a.Wall >= b.Wall {
+			speed = fmt.Sprintf("%.2f× as long", a.Wall.Seconds()/b.Wall.Seconds())
+			speed = "took " + speed
+		} else {
+			speed = "was " + speed
 		}
-		add("Wall time: the %s run was %.1f× faster (%v against %v). It overlapped its calls instead of waiting "+
-			"for each in turn (a call took p50 %v, against %v in the %s run)%s", a.Mode,
-			b.Wall.Seconds()/a.Wall.Seconds(), round(a.Wall), round(b.Wall), a.Summary.P50.Round(time.Microsecond),
-			p50, b.Mode, skipped)
-	case b.Summary.P50 < fastModel:
-		add("Wall time: the %s run took %.1f× as long as the %s run (%v against %v). That is the honest price of "+
-			"its machinery when the model costs nothing: a call took p50 %v here, so there is almost no waiting for "+
-			"the workers to overlap, while the %s mode still does its own work on every call — hashing the request "+
-			"for its cache key, handing records between pipeline goroutines, merging identical calls in flight, parsing a "+
-			"streamed answer event by event. With a model that takes time per call (a real one takes hundreds of "+
-			"milliseconds; try -upstream mock -ttft 50ms) the overlap wins by about the number of workers.",
-			a.Mode, a.Wall.Seconds()/b.Wall.Seconds(), b.Mode, round(a.Wall), round(b.Wall), p50, a.Mode)
-	default:
-		add("Wall time: the %s run took %.1f× as long as the %s run (%v against %v) although its calls took p50 %v: "+
-			"something other than the model bounds it — a requests or tokens per minute limit it keeps under, "+
-			"retries, or the CPU. Profile it (week 1) before changing anything.",
-			a.Mode, a.Wall.Seconds()/b.Wall.Seconds(), b.Mode, round(a.Wall), round(b.Wall), p50)
+		line := fmt.Sprintf("Wall time: the %s run %s (%v against %v; %.3g MB/s of log against %.3g).", a.Mode, speed,
+			round(a.Wall), round(b.Wall), a.MBps(), b.MBps())
+		if ia, ib := a.InFlight(), b.InFlight(); ia > 0 && ib > 0 {
+			line += fmt.Sprintf(" Its calls took p50 %v (%s: %v), and %.1f were in flight on average (the sum of call "+
+				"latencies over the wall time; %s: %.1f).", a.Summary.P50.Round(time.Microsecond), b.Mode,
+				b.Summary.P50.Round(time.Microsecond), ia, b.Mode, ib)
+		}
+		if ca, cb := a.Counters.CPU, b.Counters.CPU; ca > 0 && cb > 0 {
+			line += fmt.Sprintf(" It used %.1f s of CPU against %.1f s (%.2f×), keeping %.1f cores busy on average "+
+				"against %.1f.", ca.Seconds(), cb.Seconds(), ca.Seconds()/cb.Seconds(), a.Cores(), b.Cores())
+		}
+		line += " One run of each mode cannot tell a difference from noise (the table below says so); " +
+			"-bench with -repeat 5 runs each mode five times, interleaved, and compares the medians."
+		add("%s", line)
 	}
 
-	switch {
-	case a.Requests < b.Requests && b.Requests > 0:
-		add("Requests: %d instead of %d (%.0f%%): %d answered by the cache and %d by an identical call in flight.",
-			a.Requests, b.Requests, 100*float64(a.Requests)/float64(b.Requests), a.Hits, a.Shared)
-	case a.Requests > b.Requests && b.Err == "":
+	if a.CPU != nil && a.CPU.Total > 0 {
+		line := fmt.Sprintf("Where the CPU went (this run's CPU profile, %d samples): %s — %s", a.CPU.Samples, a.Mode,
+			sharesText(a.CPU.Largest(4)))
+		if b.CPU != nil && b.CPU.Total > 0 {
+			line += fmt.Sprintf("; %s — %s", b.Mode, sharesText(b.CPU.Largest(4)))
+		}
+		line += "."
+		if b.CPU != nil && b.CPU.Total > 0 {
+			if more, less := diffText(b.CPU, a.CPU); more != "" || less != "" {
+				line += fmt.Sprintf(" Against the %s run, the %s run spent", b.Mode, a.Mode)
+				if more != "" {
+					line += " more on " + more
+				}
+				if more != "" && less != "" {
+					line += " and"
+				}
+				if less != "" {
+					line += " less on " + less
+				}
+				line += "."
+			}
+		}
+		add("%s", line)
+	} else if a.Err == "" {
+		add("Where the CPU went: no CPU profile was taken of the %s run, so this report cannot say; run it with "+
+			"-profile (the default) to find out.", a.Mode)
+	}
+
+	if ga, gb := a.Counters, b.Counters; ga.GCCycles > 0 || gb.GCCycles > 0 {
+		line := fmt.Sprintf("Garbage collection: %d cycles in the %s run (one per %.1f MiB allocated), %d in the %s run "+
+			"(one per %.1f MiB);", ga.GCCycles, a.Mode, perCycle(ga), gb.GCCycles, b.Mode, perCycle(gb))
+		if a.CPU != nil && b.CPU != nil && a.CPU.Total > 0 && b.CPU.Total > 0 {
+			line += fmt.Sprintf(" the profiles put the collector at %.0f%% of the %s run's CPU (%.1f s) and %.0f%% of the %s run's (%.1f s);",
+				100*a.CPU.Share(CatGC).Share, a.Mode, a.CPU.Share(CatGC).CPU.Seconds(), 100*b.CPU.Share(CatGC).Share,
+				b.Mode, b.CPU.Share(CatGC).CPU.Seconds())
+		}
+		line += fmt.Sprintf(" at the end the live heap was %s against %s and the heap goal (set from the live heap by "+
+			"GOGC, capped by GOMEMLIMIT) %s against %s; settings %s against %s.", mib(ga.LiveHeap), mib(gb.LiveHeap),
+			mib(ga.HeapGoal), mib(gb.HeapGoal), ga.Settings(), gb.Settings())
+		add("%s", line)
+	}
+
+	cache := ""
+	if a.CPU != nil && a.CPU.Total > 0 {
+		k := a.CPU.Share(CatKey)
+		cache = fmt.Sprintf("its keys and lookups took %.1f%% of the run's CPU (%.2f s)", 100*k.Share, k.CPU.Seconds())
+	}
+	switch answered := a.Hits + a.Shared; {
+	case a.Mode != ModeOptimized || a.Summary.Count == 0:
+	case answered > 0:
+		line := fmt.Sprintf("Cache: %d of %d calls (%.1f%%) were answered without a request — %d from the cache, %d by "+
+			"an identical call in flight — so the %s run made %d requests against the %s run's %d and saved %v",
+			answered, a.Summary.Count, 100*float64(answered)/float64(a.Summary.Count), a.Hits, a.Shared, a.Mode,
+			a.Requests, b.Mode, b.Requests, a.Saved)
+		if b.Err == "" && b.Summary.Cost > 0 {
+			line += fmt.Sprintf(" (it paid %v against %v)", a.Summary.Cost, b.Summary.Cost)
+		}
+		if cache != "" {
+			line += "; " + cache
+		}
+		add("%s.", line)
+	default:
+		line := "Cache: no call repeated an earlier one, so the cache saved nothing"
+		if cache != "" {
+			line += ", and " + cache
+		}
+		add("%s.", line)
+	}
+	if a.Requests > b.Requests && b.Err == "" {
 		add("Requests: %d more than the %s run's %d: retries of failed requests (%d).", a.Requests-b.Requests,
 			b.Mode, b.Requests, a.Retries)
-	}
-	if a.Summary.Cost < b.Summary.Cost && b.Err == "" {
-		add("Cost: %v instead of %v — the calls the cache answered were not paid for.", a.Summary.Cost, b.Summary.Cost)
 	}
 
 	mib := func(n int64) float64 { return float64(n) / (1 << 20) }
@@ -81,17 +136,49 @@ func (r Report) Findings() []string {
 			"growth instead (%.1f MiB against %.1f MiB), or run each mode in a process of its own (-isolate).",
 			float64(a.PeakHeap)/(1<<20), float64(b.PeakHeap)/(1<<20))
 	case a.PeakRSS < b.PeakRSS:
-		add("Memory: peak RSS %.1f MiB against %.1f MiB, each run in a process of its own. The %s run holds the "+
-			"whole log and every summary, so its peak grows with the log; the %s run holds a bounded window, so "+
-			"the gap widens on bigger logs.", mib(a.PeakRSS), mib(b.PeakRSS), b.Mode, a.Mode)
+		add("Memory: peak RSS %.1f MiB against %.1f MiB, each run in a process of its own (the %s run's heap grew by "+
+			"%.1f MiB, the %s run's by %.1f MiB).", mib(a.PeakRSS), mib(b.PeakRSS), a.Mode,
+			float64(a.PeakHeap)/(1<<20), b.Mode, float64(b.PeakHeap)/(1<<20))
 	default:
-		add("Memory: no saving on this log (peak RSS %.1f MiB against %.1f MiB): the %s run's memory is a fixed "+
-			"cost (workers, cache, sample and, with -upstream mock, the mock's tokenizer tables), while the %s run's grows "+
-			"with the log. Try a bigger log (-generate 256MiB -upstream instant).", mib(a.PeakRSS), mib(b.PeakRSS),
-			a.Mode, b.Mode)
+		add("Memory: no saving on this log (peak RSS %.1f MiB against %.1f MiB, heap growth %.1f MiB against %.1f MiB). "+
+			"Try a bigger log (-generate 256MiB -upstream instant).", mib(a.PeakRSS), mib(b.PeakRSS),
+			float64(a.PeakHeap)/(1<<20), float64(b.PeakHeap)/(1<<20))
 	}
 	return out
 }
+
+// sharesText lists categories as "JSON encode/decode 31% (2.1 s), GC 16% (1.1 s)".
+func sharesText(shares []CPUShare) string {
+	var parts []string
+	for _, s := range shares {
+		parts = append(parts, fmt.Sprintf("%s %.0f%% (%.1f s)", s.Category, 100*s.Share, s.CPU.Seconds()))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// diffText names the categories whose CPU grew or shrank by at least a twentieth of the before run's CPU.
+func diffText(before, after *CPUProfile) (more, less string) {
+	var m, l []string
+	for _, c := range Categories {
+		d := after.Share(c).CPU - before.Share(c).CPU
+		switch {
+		case d >= before.Total/20:
+			m = append(m, fmt.Sprintf("%s (+%.1f s)", c, d.Seconds()))
+		case -d >= before.Total/20:
+			l = append(l, fmt.Sprintf("%s (−%.1f s)", c, -d.Seconds()))
+		}
+	}
+	return strings.Join(m, ", "), strings.Join(l, ", ")
+}
+
+func perCycle(c Counters) float64 {
+	if c.GCCycles == 0 {
+		return 0
+	}
+	return float64(c.Allocated) / float64(c.GCCycles) / (1 << 20)
+}
+
+func mib(n uint64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 func round(d time.Duration) time.Duration {
 	if d < 10*time.Millisecond {

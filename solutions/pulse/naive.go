@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	lessons "github.com/llmperf/workbook/lessons/pulse"
 )
 
 // naive is ProjectPulse as first written: read everything, split it, one call at a time, no cache, no limits,
@@ -36,7 +38,7 @@ func naive(ctx context.Context, up Upstream, r io.Reader, opt Options, res *Resu
 	}
 	var summaries []string // every summary, kept for the end
 	for i, u := range units {
-		s, err := ask("record", recordPrompt+u.text)
+		s, err := ask("record", recordText(u.text))
 		if err != nil {
 			return fmt.Errorf("summary %d of %d: %w", i+1, len(units), err)
 		}
@@ -58,26 +60,8 @@ func naive(ctx context.Context, up Upstream, r io.Reader, opt Options, res *Resu
 	return nil
 }
 
-// splitRecords cuts a whole log into records: runs of non-blank lines, each joined with "\n" (a "\r" ending a
-// line is dropped), as streaming.Records reads them.
-func splitRecords(log string) []string {
-	var records, lines []string
-	for _, line := range strings.Split(log, "\n") {
-		line = strings.TrimSuffix(line, "\r")
-		if strings.TrimSpace(line) == "" {
-			if len(lines) > 0 {
-				records = append(records, strings.Join(lines, "\n"))
-				lines = lines[:0]
-			}
-			continue
-		}
-		lines = append(lines, line)
-	}
-	if len(lines) > 0 {
-		records = append(records, strings.Join(lines, "\n"))
-	}
-	return records
-}
+// splitRecords cuts a whole log into records as streaming.Records reads them (lessons/pulse.SplitRecords).
+func splitRecords(log string) []string { return lessons.SplitRecords(log) }
 
 // naiveUnits groups records batch at a time.
 func naiveUnits(records []string, batch int) []unit {

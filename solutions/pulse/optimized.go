@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmperf/workbook/kit/metrics"
+	"github.com/llmperf/workbook/kit/prices"
 	"github.com/llmperf/workbook/solutions/caching"
 	"github.com/llmperf/workbook/solutions/concurrency"
 	"github.com/llmperf/workbook/solutions/streaming"
@@ -18,11 +20,12 @@ import (
 // optimized is ProjectPulse with every week's tool, outermost first:
 //
 //	streaming.Records → units of Batch records → streaming.Pipeline (Workers, bounded, ordered)
-//	  → caching.Client (LRU + identical calls in flight merged) → streamer:
-//	      concurrency.Retry ( concurrency.Limiter.Wait → streaming.StreamChat → Limiter.Settle )
-//	→ in order: digest, progress, Reducer (its own goroutine, same cache and streamer)
+//	  → caching.Client (LRU + identical calls in flight merged) → caller:
+//	      concurrency.Retry ( concurrency.Limiter.Wait → the call (streamed if Options.Stream) → Limiter.Settle )
+//	→ in order: digest, progress, Reducer (its own goroutine, same cache and caller)
 func optimized(ctx context.Context, up Upstream, r io.Reader, opt Options, res *Result) error {
-	s := &streamer{run: ctx, client: up.Client, backoff: opt.Backoff}
+	g, gctx := errgroup.WithContext(ctx)
+	s := &caller{run: gctx, client: up.Client, backoff: opt.Backoff, stream: opt.Stream}
 	if opt.RPM > 0 || opt.TPM > 0 {
 		rpm, tpm := opt.RPM, opt.TPM
 		if rpm == 0 {
@@ -40,25 +43,36 @@ func optimized(ctx context.Context, up Upstream, r io.Reader, opt Options, res *
 	cache := caching.NewClient(s, caching.NewLRU[string, openai.ChatCompletionResponse](opt.CacheSize),
 		caching.CacheDeterministic)
 	var rec Recorder
+	var saved atomic.Int64 // prices.Money the cache saved: what its answers cost when they were paid for
 	out := newOutput(opt, res)
 	defer func() {
 		res.Requests, res.Retries, res.Status429 = s.requests.Load(), s.retries.Load(), s.status429.Load()
 		st := cache.Stats()
 		res.Hits, res.Shared = st.Hits, st.Shared
+		res.Saved = prices.Money(saved.Load())
 		out.finish(&rec)
 	}()
 
 	ask := func(ctx context.Context, label, prompt string) (string, error) {
 		var ttft time.Duration
 		start := time.Now()
-		resp, src, err := cache.Complete(withTTFT(ctx, &ttft), opt.request(prompt))
-		c := call(label, opt.Model, start, 0, nil, err)
+		// The caller ends every call when the run does (s.run), so the cache may be given a context that never
+		// ends early: then it makes the call on this goroutine instead of starting one per call.
+		cctx := context.WithoutCancel(ctx)
+		if opt.Stream {
+			cctx = withTTFT(cctx, &ttft)
+		}
+		resp, src, err := cache.Complete(cctx, opt.request(prompt))
+		var c metrics.Call
 		switch {
 		case err != nil:
+			c = call(label, opt.Model, start, 0, nil, err)
 		case src == caching.Miss: // this call paid for the answer
 			c = call(label, opt.Model, start, ttft, &resp.Usage, nil)
-		default:
+		default: // answered without a request: the cached answer's usage is what this call would have cost
+			c = call(label, opt.Model, start, 0, nil, nil)
 			c.CacheHit = true
+			saved.Add(int64(call(label, opt.Model, start, 0, &resp.Usage, nil).Cost))
 		}
 		rec.Add(c)
 		if err != nil {
@@ -67,15 +81,18 @@ func optimized(ctx context.Context, up Upstream, r io.Reader, opt Options, res *
 		return answer(resp)
 	}
 
-	g, gctx := errgroup.WithContext(ctx)
-	summaries := make(chan string, opt.Group)
-	g.Go(func() error { // the summary of summaries, beside the pipeline so its calls do not hold it up
+	// The summary of summaries runs beside the pipeline, so its calls do not hold the pipeline up. Summaries
+	// reach it a group at a time: one hand-over between goroutines per Group summaries, not per summary.
+	groups := make(chan []string, 2)
+	g.Go(func() error {
 		red := Reducer{Group: opt.Group, Summarize: func(ctx context.Context, items []string) (string, error) {
 			return ask(ctx, "reduce", reducePrompt+"- "+strings.Join(items, "\n- "))
 		}}
-		for s := range summaries {
-			if err := red.Add(gctx, s); err != nil {
-				return err
+		for group := range groups {
+			for _, s := range group {
+				if err := red.Add(gctx, s); err != nil {
+					return err
+				}
 			}
 		}
 		final, err := red.Final(gctx)
@@ -83,25 +100,39 @@ func optimized(ctx context.Context, up Upstream, r io.Reader, opt Options, res *
 		return err
 	})
 	g.Go(func() error {
-		defer close(summaries)
+		defer close(groups)
 		type done struct {
 			u       unit
 			summary string
 		}
 		work := func(ctx context.Context, u unit) (done, error) {
-			s, err := ask(ctx, "record", recordPrompt+u.text)
+			s, err := ask(ctx, "record", recordText(u.text))
 			return done{u, s}, err
 		}
-		emit := func(d done) error {
-			out.add(d.u, d.summary)
+		group := make([]string, 0, opt.Group)
+		send := func() error {
 			select {
-			case summaries <- d.summary:
+			case groups <- group:
+				group = make([]string, 0, opt.Group)
 				return nil
 			case <-gctx.Done():
 				return gctx.Err()
 			}
 		}
-		return streaming.Pipeline(gctx, opt.Workers, units(streaming.Records(r), opt.Batch), work, emit)
+		emit := func(d done) error {
+			out.add(d.u, d.summary)
+			if group = append(group, d.summary); len(group) < opt.Group {
+				return nil
+			}
+			return send()
+		}
+		if err := streaming.Pipeline(gctx, opt.Workers, units(streaming.Records(r), opt.Batch), work, emit); err != nil {
+			return err
+		}
+		if len(group) > 0 {
+			return send()
+		}
+		return nil
 	})
 	return g.Wait()
 }
@@ -144,20 +175,21 @@ func units(in iter.Seq2[string, error], batch int) iter.Seq2[unit, error] {
 	}
 }
 
-// streamer is the caching client's upstream: every call streamed (to see its time to first token), under the
-// limiter, retried when another try may succeed.
-type streamer struct {
+// caller is the caching client's upstream: every call under the limiter, retried when another try may succeed,
+// and streamed if asked (to see its time to first token).
+type caller struct {
 	run     context.Context // the run's context: calls end with it
 	client  *openai.Client
 	backoff concurrency.Backoff
+	stream  bool
 	limiter *concurrency.Limiter // nil: no limits
 	burst   int                  // the limiter's largest request
 
 	requests, retries, status429 atomic.Int64
 }
 
-// CreateChatCompletion makes req as a stream and returns the answer put back together.
-func (s *streamer) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+// CreateChatCompletion makes req, streamed or not, and returns the answer.
+func (s *caller) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 	// The caching client detaches a shared call from its callers' cancellation (one caller giving up must not fail
 	// the others), but when the whole run ends nobody is waiting: end the call with the run.
 	ctx, cancel := context.WithCancel(ctx)
@@ -176,30 +208,45 @@ func (s *streamer) CreateChatCompletion(ctx context.Context, req openai.ChatComp
 			}
 		}
 		s.requests.Add(1)
-		r, err := streaming.StreamChat(ctx, s.client, req, io.Discard)
+		var err error
+		if s.stream {
+			got, err = s.streamed(ctx, req)
+		} else {
+			got, err = s.client.CreateChatCompletion(ctx, req)
+			got.SetHeader(nil) // the answer may be cached: do not keep its HTTP header alive with it
+		}
 		if s.limiter != nil {
-			s.limiter.Settle(est, r.Usage.TotalTokens)
+			s.limiter.Settle(est, got.Usage.TotalTokens)
 		}
-		if err != nil {
-			if is429(err) {
-				s.status429.Add(1)
-			}
-			return err
+		if err != nil && is429(err) {
+			s.status429.Add(1)
 		}
-		if p := ttftFrom(ctx); p != nil {
-			*p = r.TTFT
-		}
-		got = openai.ChatCompletionResponse{Object: "chat.completion", Model: req.Model, Usage: r.Usage,
-			Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{
-				Role: openai.ChatMessageRoleAssistant, Content: r.Text}, FinishReason: openai.FinishReasonStop}}}
-		return nil
+		return err
 	})
+	if err != nil && s.run.Err() != nil {
+		return got, context.Cause(s.run) // the run ended: say why, not that this call was cancelled
+	}
 	return got, err
+}
+
+// streamed makes req as a stream (streaming.StreamChat), notes its time to first token, and returns the answer
+// put back together.
+func (s *caller) streamed(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+	r, err := streaming.StreamChat(ctx, s.client, req, io.Discard)
+	if err != nil {
+		return openai.ChatCompletionResponse{Usage: r.Usage}, err
+	}
+	if p := ttftFrom(ctx); p != nil {
+		*p = r.TTFT
+	}
+	return openai.ChatCompletionResponse{Object: "chat.completion", Model: req.Model, Usage: r.Usage,
+		Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{
+			Role: openai.ChatMessageRoleAssistant, Content: r.Text}, FinishReason: openai.FinishReasonStop}}}, nil
 }
 
 type ttftKey struct{}
 
-// withTTFT asks the streamer to write the time to first token of the call it makes for ctx into p. Only the
+// withTTFT asks the caller to write the time to first token of the call it makes for ctx into p. Only the
 // caller whose call reaches the model (a cache miss) gets it; the caching client passes that caller's values on.
 func withTTFT(ctx context.Context, p *time.Duration) context.Context {
 	return context.WithValue(ctx, ttftKey{}, p)

@@ -3,10 +3,12 @@ package pulse
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/llmperf/workbook/lessons/llm"
+	lessons "github.com/llmperf/workbook/lessons/pulse"
 	"github.com/llmperf/workbook/solutions/concurrency"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -23,6 +25,15 @@ type Options struct {
 	CacheSize int                 // entries of the answer cache; default 1024
 	RPM, TPM  int                 // requests and tokens per minute; 0 = no limit of that kind
 	Backoff   concurrency.Backoff // retries; default 8 attempts, 100 ms base, 5 s cap
+	// Stream makes every call a stream (streaming.StreamChat), to measure its time to first token. A batch job
+	// reads no token before the answer is whole, so by default it asks for whole answers: streaming costs CPU
+	// per call (more bytes, an event parser) and buys nothing here.
+	Stream bool
+
+	// Profile takes a CPU profile of the run and groups it into Categories (Result.CPU); ProfileTo, if set, also
+	// gets the profile itself, for go tool pprof. Only one CPU profile can run in a process at a time.
+	Profile   bool
+	ProfileTo io.Writer
 
 	// Progress, if set, is called after each unit's summary with the bytes of log it covered.
 	Progress func(bytes int)
@@ -63,31 +74,28 @@ func (o Options) Check() error {
 }
 
 // Seed makes every request repeatable, so the answer cache may keep it (see caching.Deterministic).
-const Seed = 7
+const Seed = lessons.Seed
 
-// recordPrompt and reducePrompt open the two kinds of request.
+// recordPrompt and reducePrompt open the two kinds of request; lessons/pulse defines them, so that the capstone
+// exercise and both modes here send the same requests.
 const (
-	recordPrompt = "Summarize this construction-site log in one line for the site manager: what happened, where, " +
-		"and any action needed.\n\n"
-	reducePrompt = "Combine these summaries of a construction-site log into one short site summary for the site " +
-		"manager, keeping every action needed.\n\n"
+	recordPrompt = lessons.RecordPromptPrefix
+	reducePrompt = lessons.ReducePromptPrefix
 )
 
 // request builds a repeatable chat request.
 func (o Options) request(prompt string) openai.ChatCompletionRequest {
-	seed := Seed
-	return openai.ChatCompletionRequest{
-		Model:     o.Model,
-		MaxTokens: o.MaxTokens,
-		Seed:      &seed,
-		Messages:  []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: prompt}},
-	}
+	return lessons.Request(o.Model, o.MaxTokens, prompt)
 }
 
 // RecordRequest is the request that summarizes one unit: one record, or Batch records separated by blank lines.
 func (o Options) RecordRequest(unit string) openai.ChatCompletionRequest {
-	return o.withDefaults().request(recordPrompt + unit)
+	return o.withDefaults().request(recordText(unit))
 }
+
+// recordText is the prompt that summarizes unit: recordPrompt, then the unit without its records' timestamp
+// lines (lessons/pulse.RecordPrompt says why).
+func recordText(unit string) string { return lessons.RecordPrompt(unit) }
 
 // ReduceRequest is the request that summarizes summaries.
 func (o Options) ReduceRequest(summaries []string) openai.ChatCompletionRequest {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/llmperf/workbook/kit/data"
+	"github.com/llmperf/workbook/lessons/pulse/pulsetest"
 	"github.com/llmperf/workbook/mock"
 	"github.com/llmperf/workbook/solutions/concurrency"
 	"github.com/llmperf/workbook/solutions/streaming"
@@ -277,3 +278,6 @@ func TestCancelEndsEveryGoroutine(t *testing.T) {
 		}
 	})
 }
+
+// TestPulse runs the capstone exercise's suite on Summarize: go test ./solutions/pulse -run TestPulse.
+func TestPulse(t *testing.T) { pulsetest.Run(t, Impl()) }

@@ -1,6 +1,7 @@
 package pulse
 
 import (
+	"errors"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -20,10 +21,13 @@ const (
 // (count, errors, cache hits, tokens, cost, mean, max, wall) and a uniform random sample of SampleSize calls
 // (reservoir sampling) for the percentiles. Up to SampleSize calls its Summary is exactly metrics.Summarize's.
 // The zero Recorder is ready; it is safe for concurrent use.
+//
+// The sample holds no pointers (no labels, no errors, times as numbers): a run with a small heap collects
+// garbage often, and every collection would otherwise scan the whole sample again.
 type Recorder struct {
 	mu         sync.Mutex
 	rng        *rand.Rand
-	sample     []metrics.Call
+	sample     []sampled
 	first      []metrics.Call
 	n          int
 	errs, hits int
@@ -63,15 +67,49 @@ func (r *Recorder) Add(c metrics.Call) {
 	}
 	switch {
 	case len(r.sample) < SampleSize:
-		r.sample = append(r.sample, c)
+		r.sample = append(r.sample, sample(c))
 	default: // Algorithm R: keep the n-th call with probability SampleSize/n
 		if r.rng == nil {
 			r.rng = rand.New(rand.NewPCG(1, 2))
 		}
 		if i := r.rng.IntN(r.n); i < SampleSize {
-			r.sample[i] = c
+			r.sample[i] = sample(c)
 		}
 	}
+}
+
+// sampled is a call as the sample keeps it.
+type sampled struct {
+	start, latency, ttft             int64 // start in Unix nanoseconds
+	prompt, cached, completion, cost int64
+	hit, failed                      bool
+}
+
+func sample(c metrics.Call) sampled {
+	return sampled{start: c.Start.UnixNano(), latency: int64(c.Latency), ttft: int64(c.TTFT),
+		prompt: int64(c.PromptTokens), cached: int64(c.CachedTokens), completion: int64(c.CompletionTokens),
+		cost: int64(c.Cost), hit: c.CacheHit, failed: c.Err != nil}
+}
+
+// errSampled stands for the error of a failed call in the sample, which keeps no errors.
+var errSampled = errors.New("pulse: a failed call (the sample keeps no errors)")
+
+func (s sampled) call() metrics.Call {
+	c := metrics.Call{Start: time.Unix(0, s.start), Latency: time.Duration(s.latency), TTFT: time.Duration(s.ttft),
+		PromptTokens: int(s.prompt), CachedTokens: int(s.cached), CompletionTokens: int(s.completion),
+		Cost: prices.Money(s.cost), CacheHit: s.hit}
+	if s.failed {
+		c.Err = errSampled
+	}
+	return c
+}
+
+func (r *Recorder) calls() []metrics.Call {
+	out := make([]metrics.Call, len(r.sample))
+	for i, s := range r.sample {
+		out[i] = s.call()
+	}
+	return out
 }
 
 // Len is the number of calls recorded.
@@ -81,11 +119,12 @@ func (r *Recorder) Len() int {
 	return r.n
 }
 
-// Sample returns a copy of the sampled calls: every call, up to SampleSize of them.
+// Sample returns the sampled calls: every call, up to SampleSize of them. They have no labels or models, and
+// a failed call's error is a stand-in.
 func (r *Recorder) Sample() []metrics.Call {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]metrics.Call(nil), r.sample...)
+	return r.calls()
 }
 
 // First returns a copy of the first TimelineSize calls, in the order they were recorded.
@@ -99,7 +138,7 @@ func (r *Recorder) First() []metrics.Call {
 func (r *Recorder) Summary() metrics.Summary {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := metrics.Summarize(r.sample)
+	s := metrics.Summarize(r.calls())
 	if r.n <= len(r.sample) {
 		return s // the sample is every call
 	}

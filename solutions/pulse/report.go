@@ -69,6 +69,10 @@ func (r Report) Rows() (headers []string, rows [][]string) {
 		rows = append(rows, row)
 	}
 	add("wall time (whole run)", func(x Result) string { return x.Wall.Round(time.Millisecond).String() })
+	add("log read (MB/s)", func(x Result) string { return fmt.Sprintf("%.3g MB/s", x.MBps()) })
+	add("CPU time (user + system)", func(x Result) string {
+		return fmt.Sprintf("%.1f s (%.1f cores busy)", x.Counters.CPU.Seconds(), x.Cores())
+	})
 	add("records", func(x Result) string { return fmt.Sprint(x.Records) })
 	add("summaries (units)", func(x Result) string { return fmt.Sprint(x.Units) })
 	add("calls (units + summaries of summaries)", func(x Result) string { return fmt.Sprint(x.Summary.Count) })
@@ -76,8 +80,13 @@ func (r Report) Rows() (headers []string, rows [][]string) {
 	add("retries", func(x Result) string { return fmt.Sprint(x.Retries) })
 	add("answers with status 429", func(x Result) string { return fmt.Sprint(x.Status429) })
 	add("answered by the cache (hits + shared)", func(x Result) string {
-		return fmt.Sprintf("%d + %d", x.Hits, x.Shared)
+		s := fmt.Sprintf("%d + %d", x.Hits, x.Shared)
+		if x.Summary.Count > 0 {
+			s += fmt.Sprintf(" (%.1f%%)", 100*float64(x.Hits+x.Shared)/float64(x.Summary.Count))
+		}
+		return s
 	})
+	add("saved by the cache", func(x Result) string { return x.Saved.String() })
 	add("prompt tokens", func(x Result) string { return fmt.Sprint(x.Summary.PromptTokens) })
 	add("completion tokens", func(x Result) string { return fmt.Sprint(x.Summary.CompletionTokens) })
 	add("cost", func(x Result) string { return x.Summary.Cost.String() })
@@ -98,6 +107,10 @@ func (r Report) Rows() (headers []string, rows [][]string) {
 		return s
 	})
 	add("peak heap growth (sampled)", func(x Result) string { return fmt.Sprintf("%.1f MiB", float64(x.PeakHeap)/(1<<20)) })
+	add("heap allocated", func(x Result) string { return fmt.Sprintf("%.0f MiB", float64(x.Counters.Allocated)/(1<<20)) })
+	add("GC cycles (settings)", func(x Result) string {
+		return fmt.Sprintf("%d (%s)", x.Counters.GCCycles, x.Counters.Settings())
+	})
 	add("summaries digest", func(x Result) string { return x.Digest[:min(12, len(x.Digest))] })
 	add("error", func(x Result) string { return shorten(cmp.Or(x.Err, "none"), 48) })
 	return headers, rows
@@ -118,6 +131,15 @@ func (r Report) Text() string {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
+	if headers, rows := r.CPURows(); len(rows) > 0 {
+		b.WriteString("\nWhere the CPU went (CPU profile of each run; a sample goes to the first category on its stack):\n")
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.Join(headers, "\t"))
+		for _, row := range rows {
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		tw.Flush()
+	}
 	if len(r.Runs) >= 2 {
 		same := r.Runs[0].Digest == r.Runs[1].Digest && r.Runs[0].Err == "" && r.Runs[1].Err == ""
 		fmt.Fprintf(&b, "\nSame summaries in both runs: %v\n", yesNo(same))
@@ -132,6 +154,52 @@ func (r Report) Text() string {
 		fmt.Fprintf(&b, "\nSite summary (%s): %s\n", run.Mode, shorten(cmp.Or(run.Final, "(none)"), 400))
 	}
 	return b.String()
+}
+
+// CPURows is the runs' CPU profiles as a table: one row per category, a column per profiled run with its CPU
+// seconds and share. Empty when no run was profiled.
+func (r Report) CPURows() (headers []string, rows [][]string) {
+	var runs []Result
+	for _, run := range r.Runs {
+		if run.CPU != nil && run.CPU.Total > 0 {
+			runs = append(runs, run)
+		}
+	}
+	if len(runs) == 0 {
+		return nil, nil
+	}
+	headers = []string{"category"}
+	for _, run := range runs {
+		headers = append(headers, fmt.Sprintf("%s (%.1f s sampled)", run.Mode, run.CPU.Total.Seconds()))
+	}
+	for _, c := range Categories {
+		row := []string{c}
+		for _, run := range runs {
+			sh := run.CPU.Share(c)
+			row = append(row, fmt.Sprintf("%5.1f%%  %.2f s", 100*sh.Share, sh.CPU.Seconds()))
+		}
+		rows = append(rows, row)
+	}
+	return headers, rows
+}
+
+// CPUChart draws the runs' CPU profiles: CPU seconds per category, a bar per run. Nil when no run was profiled.
+func (r Report) CPUChart() *chart.Chart {
+	var series []chart.Series
+	for _, run := range r.Runs {
+		if run.CPU == nil || run.CPU.Total == 0 {
+			continue
+		}
+		s := chart.Series{Name: run.Mode}
+		for _, c := range Categories {
+			s.Values = append(s.Values, run.CPU.Share(c).CPU.Seconds())
+		}
+		series = append(series, s)
+	}
+	if len(series) == 0 {
+		return nil
+	}
+	return chart.Bar("Where the CPU went (CPU profile of each run)", "s of CPU", Categories, series...)
 }
 
 func yesNo(ok bool) string {
@@ -171,7 +239,8 @@ func (r Report) Charts() []*chart.Chart {
 		chart.Bar("Tokens", "tokens", labels,
 			series("prompt", func(x Result) float64 { return float64(x.Summary.PromptTokens) }),
 			series("completion", func(x Result) float64 { return float64(x.Summary.CompletionTokens) })),
-		chart.Bar("Cost", "$", labels, series("cost", func(x Result) float64 { return x.Summary.Cost.Dollars() })),
+		chart.Bar("Cost", "$", labels, series("cost", func(x Result) float64 { return x.Summary.Cost.Dollars() }),
+			series("saved by the cache", func(x Result) float64 { return x.Saved.Dollars() })),
 		chart.Bar("Latency per call", "ms", labels,
 			series("p50", func(x Result) float64 { return ms(x.Summary.P50) }),
 			series("p95", func(x Result) float64 { return ms(x.Summary.P95) })),
@@ -179,6 +248,11 @@ func (r Report) Charts() []*chart.Chart {
 			series("peak RSS", func(x Result) float64 { return float64(x.PeakRSS) / (1 << 20) }),
 			series("peak heap growth", func(x Result) float64 { return float64(x.PeakHeap) / (1 << 20) })),
 	}
+	if c := r.CPUChart(); c != nil {
+		cs = append(cs, c)
+	}
+	cs = append(cs, chart.Bar("Garbage collection", "cycles", labels,
+		series("GC cycles", func(x Result) float64 { return float64(x.Counters.GCCycles) })))
 	if len(r.Runs) >= 2 {
 		cs = append(cs, chart.BeforeAfter(r.Runs[0].Mode+" → "+r.Runs[1].Mode, r.Comparison()))
 	}

@@ -2,6 +2,7 @@ package pulse
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,10 @@ func TestReportHasEveryRow(t *testing.T) {
 	log := siteLog(t, 12<<10)
 	n, _ := runCollect(t, ModeNaive, NewInstant(), log, Options{})
 	o, _ := runCollect(t, ModeOptimized, NewInstant(), log, Options{})
+	// A run this short may not last one profile sample: give the runs profiles and collections to report.
+	n.CPU = profileOf(map[string]float64{CatJSON: 0.02, CatUpstream: 0.01, CatGC: 0.005})
+	o.CPU = profileOf(map[string]float64{CatJSON: 0.01, CatUpstream: 0.01, CatGC: 0.004, CatKey: 0.001})
+	n.Counters.GCCycles, o.Counters.GCCycles = 1, 2
 	rep := Report{Title: "test log", Notes: []string{"note one"}, Runs: []Result{n, o}}
 	text := rep.Text()
 	headers, rows := rep.Rows()
@@ -28,7 +33,8 @@ func TestReportHasEveryRow(t *testing.T) {
 	}
 	for _, want := range []string{"wall time", "model requests", "prompt tokens", "cost", "p50", "peak RSS",
 		"peak heap", "Same summaries in both runs: yes", "What changed, and why:\n- Wall time", "note one",
-		"Site summary (optimized)"} {
+		"Site summary (optimized)", "MB/s", "CPU time", "GC cycles", "saved by the cache",
+		"Where the CPU went (CPU profile of each run", CatJSON, CatUpstream, "Garbage collection:"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the text report lacks %q:\n%s", want, text)
 		}
@@ -48,7 +54,7 @@ func TestReportHasEveryRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, title := range []string{"What changed, and why", "The runs", "summaries digest", "Wall time", "Calls",
-		"Tokens", "Cost", "Latency per call", "Peak memory",
+		"Tokens", "Cost", "Latency per call", "Peak memory", "Where the CPU went", "Garbage collection",
 		"naive → optimized", "Call latency percentiles", "the first"} {
 		if !bytes.Contains(page, []byte(title)) {
 			t.Errorf("the HTML page lacks the chart %q", title)
@@ -67,25 +73,55 @@ func TestReportOfOneRun(t *testing.T) {
 	}
 }
 
+// profileOf makes a CPUProfile of the given seconds per category.
+func profileOf(seconds map[string]float64) *CPUProfile {
+	p := &CPUProfile{Samples: 1000}
+	for _, c := range Categories {
+		p.Total += time.Duration(seconds[c] * float64(time.Second))
+	}
+	for _, c := range Categories {
+		d := time.Duration(seconds[c] * float64(time.Second))
+		p.Shares = append(p.Shares, CPUShare{Category: c, CPU: d, Share: float64(d) / float64(p.Total)})
+	}
+	return p
+}
+
 func TestFindings(t *testing.T) {
 	base := Result{Mode: ModeNaive, Records: 100, Requests: 120, Wall: 2 * time.Second, PeakRSS: 400 << 20, Isolated: true,
-		Summary: metrics.Summary{P50: 15 * time.Millisecond, Cost: 1000}}
+		Bytes: 30e6, Summary: metrics.Summary{Count: 120, Mean: 15 * time.Millisecond, P50: 15 * time.Millisecond, Cost: 1000},
+		Counters: Counters{CPU: 2 * time.Second, GCCycles: 10, GCCPU: 200 * time.Millisecond, Allocated: 100 << 20,
+			LiveHeap: 300 << 20, HeapGoal: 600 << 20, GOGC: 100, MemLimit: math.MaxInt64},
+		CPU: profileOf(map[string]float64{CatJSON: 1, CatUpstream: 0.5, CatGC: 0.2, CatOther: 0.3})}
+	hits := func(a *Result) {
+		a.Wall, a.Requests, a.Hits, a.Shared, a.PeakRSS, a.Summary.Cost, a.Saved = 500*time.Millisecond, 60, 55, 5,
+			25<<20, 500, 500
+		a.Counters.CPU, a.Counters.GCCycles, a.Counters.LiveHeap, a.Counters.HeapGoal = time.Second, 50, 3<<20, 6<<20
+		a.CPU = profileOf(map[string]float64{CatJSON: 0.5, CatUpstream: 0.25, CatGC: 0.4, CatKey: 0.05, CatOther: 0.3})
+	}
 	for _, tc := range []struct {
 		name          string
 		before, after func(*Result)
 		want, reject  []string
 	}{
-		{"faster, fewer requests, less memory", nil, func(a *Result) {
-			a.Wall, a.Requests, a.Hits, a.PeakRSS, a.Summary.Cost = 500*time.Millisecond, 60, 60, 25<<20, 500
-		}, []string{"was 4.0× faster", "did not wait for the model at all", "60 instead of 120 (50%)", "60 answered by the cache", "Cost: $0.0000005 instead",
-			"peak RSS 25.0 MiB against 400.0 MiB"}, []string{"honest price", "no saving"}},
-		{"slower with a model that costs nothing", func(b *Result) { b.Summary.P50 = 30 * time.Microsecond }, func(a *Result) {
+		{"faster, fewer requests, less memory", nil, hits, []string{"was 4.0× faster", "60 MB/s of log against 15",
+			"1.0 s of CPU against 2.0 s (0.50×)", "2.0 cores busy on average against 1.0",
+			"optimized — JSON encode/decode 33% (0.5 s), GC 27% (0.4 s)", "naive — JSON encode/decode 50% (1.0 s)",
+			"more on GC (+0.2 s)", "less on upstream (model) (−0.2 s), JSON encode/decode (−0.5 s)",
+			"50 cycles in the optimized run (one per 2.0 MiB allocated), 10 in the naive run (one per 10.0 MiB)",
+			"live heap was 3.0 MiB against 300.0 MiB", "the profiles put the collector at 27% of the optimized run's CPU (0.4 s) and 10% of the naive run's (0.2 s)", "settings GOGC=100 against GOGC=100",
+			"60 of 120 calls (50.0%) were answered without a request — 55 from the cache, 5 by an identical call in flight",
+			"made 60 requests against the naive run's 120 and saved $0.0000005", "keys and lookups took 3.3% of the run's CPU",
+			"peak RSS 25.0 MiB against 400.0 MiB"}, []string{"no saving", "no call repeated"}},
+		{"slower, no hits", nil, func(a *Result) {
 			a.Wall = 4 * time.Second
-		}, []string{"took 2.0× as long", "p50 30µs", "hashing the request", "-ttft 50ms"}, []string{"faster"}},
-		{"faster without cache hits", nil, func(a *Result) { a.Wall = time.Second },
-			[]string{"was 2.0× faster", "in the naive run)."}, []string{"cache answered"}},
-		{"slower with a slow model", nil, func(a *Result) { a.Wall = 3 * time.Second },
-			[]string{"took 1.5× as long", "something other than the model", "Profile"}, []string{"honest price"}},
+			a.CPU = profileOf(map[string]float64{CatJSON: 1, CatKey: 0.5, CatOther: 0.5})
+			a.Counters.GOGC, a.Counters.MemLimit = -1, 24<<20
+		}, []string{"took 2.00× as long", "no call repeated an earlier one, so the cache saved nothing, and its keys and " +
+			"lookups took 25.0% of the run's CPU (0.50 s)", "GOGC=off GOMEMLIMIT=24MiB against GOGC=100"},
+			[]string{"faster", "without a request"}},
+		{"no profile", nil, func(a *Result) { a.Wall, a.CPU = time.Second, nil },
+			[]string{"no CPU profile was taken of the optimized run", "no call repeated an earlier one, so the cache saved nothing."},
+			[]string{"Where the CPU went (this"}},
 		{"memory grows on the optimized side", nil, func(a *Result) { a.Wall, a.PeakRSS = time.Second, 500<<20 },
 			[]string{"no saving on this log", "-generate 256MiB"}, nil},
 		{"shared process", nil, func(a *Result) { a.Wall, a.Isolated, a.PeakHeap, a.PeakRSS = time.Second, false, 8<<20, 30<<20 },

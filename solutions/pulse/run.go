@@ -37,6 +37,10 @@ type Result struct {
 	Hits      int64 `json:"cache_hits"` // answered from the cache
 	Shared    int64 `json:"shared"`     // answered by an identical call in flight
 
+	// Saved is what the answers from the cache and from calls in flight would have cost as requests: the price
+	// of their usage when it was paid for.
+	Saved prices.Money `json:"saved"`
+
 	Summary metrics.Summary `json:"summary"` // every call the program made: one per unit and per summary of summaries
 	Final   string          `json:"final"`   // the site summary
 	Digest  string          `json:"digest"`  // SHA-256 of the unit summaries in order: equal digests, equal summaries
@@ -46,8 +50,12 @@ type Result struct {
 	PeakHeap uint64        `json:"peak_heap_bytes"` // how far the heap grew during the run (sampled)
 	Isolated bool          `json:"isolated"`        // the run had a process of its own, so PeakRSS is its alone
 
-	Latencies []time.Duration `json:"latencies_ns"` // a sample of call latencies (every one, up to SampleSize)
-	Spans     []chart.Span    `json:"spans"`        // the first TimelineSize calls
+	Counters Counters    `json:"counters"`              // what the Go runtime counted during the run: CPU, GC, allocations
+	CPU      *CPUProfile `json:"cpu_profile,omitempty"` // the run's CPU profile by category, when Options.Profile asked
+
+	Latencies []time.Duration `json:"latencies_ns"`    // a sample of call latencies (every one, up to SampleSize)
+	Spans     []chart.Span    `json:"spans"`           // the first TimelineSize calls
+	Notes     []string        `json:"notes,omitempty"` // what could not be measured, and why
 	Err       string          `json:"error,omitempty"`
 }
 
@@ -73,11 +81,26 @@ func Run(ctx context.Context, mode string, up Upstream, r io.Reader, opt Options
 	}
 	res := Result{Mode: mode, Upstream: up.Name}
 	heap := streaming.StartHeapPeak(5 * time.Millisecond)
+	var prof *cpuProfiler
+	if opt.Profile || opt.ProfileTo != nil {
+		var perr error
+		if prof, perr = startCPUProfile(opt.ProfileTo); perr != nil {
+			res.Notes = append(res.Notes, perr.Error())
+		}
+	}
+	counters := readCounters()
 	start := time.Now()
 	err := run(ctx, up, r, opt, &res)
 	res.Wall = time.Since(start)
+	res.Counters = readCounters().since(counters)
 	res.PeakHeap = heap.Stop()
-	res.PeakRSS, _ = streaming.PeakRSS() // 0 where /proc is missing
+	res.PeakRSS, _ = streaming.PeakRSS() // 0 where /proc is missing; read before the profile is analysed
+	if prof != nil {
+		var perr error
+		if res.CPU, perr = prof.stop(); perr != nil {
+			res.Notes = append(res.Notes, perr.Error())
+		}
+	}
 	if err != nil {
 		res.Err = redact.String(err.Error()) // it goes into reports and -json: never a key an upstream quoted
 	}
@@ -95,6 +118,7 @@ type output struct {
 	opt    Options
 	res    *Result
 	digest hash.Hash
+	buf    []byte
 }
 
 func newOutput(opt Options, res *Result) *output {
@@ -105,8 +129,8 @@ func (o *output) add(u unit, summary string) {
 	o.res.Units++
 	o.res.Records += u.records
 	o.res.Bytes += int64(u.bytes)
-	io.WriteString(o.digest, summary)
-	o.digest.Write([]byte{'\n'})
+	o.buf = append(append(o.buf[:0], summary...), '\n')
+	o.digest.Write(o.buf)
 	if o.opt.OnSummary != nil {
 		o.opt.OnSummary(o.res.Units-1, summary)
 	}
@@ -145,4 +169,28 @@ func answer(resp openai.ChatCompletionResponse) (string, error) {
 		return "", fmt.Errorf("the answer has no choices")
 	}
 	return resp.Choices[0].Message.Content, nil
+}
+
+// MBps is the run's throughput: megabytes (10⁶ bytes) of log summarized per second of wall time.
+func (r Result) MBps() float64 {
+	if r.Wall <= 0 {
+		return 0
+	}
+	return float64(r.Bytes) / 1e6 / r.Wall.Seconds()
+}
+
+// Cores is how many cores the run kept busy on average: its CPU time over its wall time.
+func (r Result) Cores() float64 {
+	if r.Wall <= 0 {
+		return 0
+	}
+	return r.Counters.CPU.Seconds() / r.Wall.Seconds()
+}
+
+// InFlight is how many calls were in flight on average: the sum of their latencies over the run's wall time.
+func (r Result) InFlight() float64 {
+	if r.Wall <= 0 {
+		return 0
+	}
+	return float64(r.Summary.Mean) * float64(r.Summary.Count) / float64(r.Wall)
 }

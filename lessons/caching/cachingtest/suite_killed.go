@@ -117,8 +117,19 @@ func KilledWriterCheck(open OpenStoreFunc) suite.Check {
 	}}
 }
 
-// entryAndTemp reports whether dir holds more than the writer's one entry: a temporary file beside it.
+// entryAndTemp reports whether dir holds more than the writer's one entry: a temporary file beside it, with
+// bytes already in it. An empty one may have been caught between its creation and its lock (a moment no
+// store can close: the file exists before it can be locked), which "an hour later" must not count as a live
+// writer's.
 func entryAndTemp(dir string) bool {
 	files, _ := entryFiles(dir)
-	return len(files) >= 2
+	if len(files) < 2 {
+		return false
+	}
+	for _, f := range files {
+		if info, err := os.Stat(f); err != nil || info.Size() == 0 {
+			return false
+		}
+	}
+	return true
 }
