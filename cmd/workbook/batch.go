@@ -35,6 +35,10 @@ sends only what -out does not hold yet: every custom_id ends up there exactly on
 the estimated cost (kit/prices, prompts counted with kit/tokens, answers at their max_tokens); -budget refuses
 to start above it, and stops sending, results kept, before the cost the replies report plus what the requests in
 flight may cost would pass it (a request without max_tokens is reserved at the worst overrun seen so far).
+With -redis, every batch process that uses that Redis and provider shares one rate limit (-rpm/-tpm: the key's
+whole limits) and a cache of answers: a request another process already sent, or is sending, is not sent
+again if its answer cannot vary (embeddings; chat with a seed or a temperature of 0). If Redis fails, each
+process goes on with its share of the limits, says so once, and shares again when Redis is back.
 Malformed lines are reported with their line number; the rest still runs. Results are written in the order they
 complete, each with its custom_id. Memory does not grow with the number of requests: the Go heap is kept under a
 soft 44 MiB (GOMEMLIMIT overrides).
@@ -47,11 +51,13 @@ The provider (-upstream):
 
   go run ./cmd/workbook batch -in requests.jsonl -out results.jsonl
   go run ./cmd/workbook batch -in requests.jsonl -out results.jsonl -upstream mock -mock-tpm 200000 -mock-ttft 300ms
-  OPENAI_API_KEY=… go run ./cmd/workbook batch -in requests.jsonl -out results.jsonl -budget 2.50`
+  OPENAI_API_KEY=… go run ./cmd/workbook batch -in requests.jsonl -out results.jsonl -budget 2.50
+  OPENAI_API_KEY=… go run ./cmd/workbook batch -in part1.jsonl -out out1.jsonl -redis redis://localhost:6379/0 -rpm 500 -tpm 200000`
 
 // batchFlags are the command's settings.
 type batchFlags struct {
 	in, out, upstream       string
+	redis                   string // -redis: share the limit and a cache through this Redis
 	workers, rpm, tpm       int
 	attempts, defaultOut    int
 	budget                  prices.Money
@@ -82,6 +88,7 @@ func parseBatchFlags(args []string, stderr io.Writer) (*batchFlags, error) {
 	fs.Float64Var(&f.mockUsed, "mock-start-used", 0, "mock: fraction of the minute already used, e.g. 0.6")
 	fs.Float64Var(&f.mockFaultRate, "mock-fault-rate", 0, "mock: fraction of requests that fail (500, 503, dropped)")
 	fs.BoolVar(&f.quiet, "q", false, "no progress bar")
+	fs.StringVar(&f.redis, "redis", "", "share the rate limit and a cache of answers with every batch process using this Redis `URL` (redis://host:port/db; needs -rpm and -tpm)")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
@@ -97,6 +104,8 @@ func parseBatchFlags(args []string, stderr io.Writer) (*batchFlags, error) {
 		return nil, bad("-workers %d: want at least 1", f.workers)
 	case (f.rpm > 0) != (f.tpm > 0) || f.rpm < 0 || f.tpm < 0:
 		return nil, bad("-rpm %d -tpm %d: give both limits, or neither to learn them from the provider", f.rpm, f.tpm)
+	case f.redis != "" && f.rpm == 0:
+		return nil, bad("-redis needs -rpm and -tpm: the key's whole limits, which the processes share")
 	case f.attempts < 1:
 		return nil, bad("-attempts %d: want at least 1", f.attempts)
 	case f.defaultOut < 0:
@@ -381,6 +390,7 @@ type batchStats struct {
 	mu                     sync.Mutex
 	done, ok, failed       int
 	limited                int // 429s
+	cached                 int // answered from the shared cache (-redis)
 	spent, reserved        prices.Money
 	overrun                float64 // the most a reply cost, as a multiple of its estimate (at least 1)
 	budgetStop, cancelled  bool
@@ -416,6 +426,9 @@ func (s *batchStats) summary(f *batchFlags, plan *batchPlan) string {
 	took := time.Since(s.start).Round(time.Millisecond)
 	line := fmt.Sprintf("batch: %d of %d sent in %v: %d succeeded, %d failed; %d 429s waited out; %d tokens; spent %v",
 		s.done, plan.pending, took, s.ok, s.failed, s.limited, s.usedTokens, s.spent)
+	if f.redis != "" {
+		line += fmt.Sprintf("; %d answered from the shared cache", s.cached)
+	}
 	if s.cancelled {
 		line += fmt.Sprintf("; interrupted: run again with the same -out to send the other %d", plan.pending-s.done)
 	}

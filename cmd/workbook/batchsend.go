@@ -195,7 +195,20 @@ func (f *batchFlags) send(ctx context.Context, up *batchUpstream, plan *batchPla
 			return stats, usageError{err}
 		}
 	}
-	sender := &concurrency.Sender{Limiter: lim,
+	var admitter interface {
+		concurrency.Admitter
+		limiterLimits
+	} = lim
+	var shared *batchShared
+	if f.redis != "" {
+		if shared, err = f.openShared(ctx, up, stderr); err != nil {
+			out.Close()
+			return stats, err
+		}
+		defer shared.close()
+		admitter = shared.lim
+	}
+	sender := &concurrency.Sender{Limiter: admitter,
 		Backoff: concurrency.Backoff{Base: 200 * time.Millisecond, Cap: 20 * time.Second, MaxAttempts: f.attempts},
 		OnAttempt: func(a concurrency.Attempt) {
 			if a.Status == http.StatusTooManyRequests {
@@ -233,12 +246,12 @@ func (f *batchFlags) send(ctx context.Context, up *batchUpstream, plan *batchPla
 		})
 	}()
 
-	bar := f.startProgress(stats, plan, lim, stderr)
+	bar := f.startProgress(stats, plan, admitter, stderr)
 	var wg sync.WaitGroup
 	for range f.workers {
 		wg.Go(func() {
 			for r := range jobs {
-				f.sendOne(ctx, up, sender, table, r, stats, results, stopReading)
+				f.sendOne(ctx, up, sender, shared, table, r, stats, results, stopReading)
 			}
 		})
 	}
@@ -254,7 +267,7 @@ func (f *batchFlags) send(ctx context.Context, up *batchUpstream, plan *batchPla
 }
 
 // sendOne sends one request and queues its result, unless the budget is spent or the run was interrupted.
-func (f *batchFlags) sendOne(ctx context.Context, up *batchUpstream, sender *concurrency.Sender, table prices.Table,
+func (f *batchFlags) sendOne(ctx context.Context, up *batchUpstream, sender *concurrency.Sender, shared *batchShared, table prices.Table,
 	r *batchRequest, stats *batchStats, results chan<- []byte, stopReading func()) {
 	price, priced := table.Lookup(r.model)
 	est := price.Cost(r.prompt, 0, r.maxOut)
@@ -282,12 +295,24 @@ func (f *batchFlags) sendOne(ctx context.Context, up *batchUpstream, sender *con
 	}
 	var last reply
 	var used replyUsage
-	err := sender.Send(rctx, r.estimate(), func(ctx context.Context) (int, error) {
-		var err error
-		used, err = up.post(ctx, r, &last)
-		return used.total, err
-	})
+	send := func(ctx context.Context) error {
+		return sender.Send(ctx, r.estimate(), func(ctx context.Context) (int, error) {
+			var err error
+			used, err = up.post(ctx, r, &last)
+			return used.total, err
+		})
+	}
+	hit := false
+	var err error
+	if shared != nil {
+		hit, err = shared.do(rctx, r, &last, send)
+	} else {
+		err = send(rctx)
+	}
 	cost := est
+	if hit {
+		cost = 0
+	}
 	if err == nil && used.total > 0 && priced == nil {
 		cost = price.Cost(used.prompt, used.cached, used.completion)
 	}
@@ -298,6 +323,9 @@ func (f *batchFlags) sendOne(ctx context.Context, up *batchUpstream, sender *con
 		return
 	}
 	stats.done++
+	if hit {
+		stats.cached++
+	}
 	if err == nil {
 		stats.ok++
 		stats.spent += cost
@@ -422,7 +450,7 @@ func writeResults(out *os.File, lines <-chan []byte) error {
 
 // startProgress draws a progress line on stderr — requests done, tokens a minute against the limit, 429s, time
 // left — redrawn in place on a terminal, every 10 s otherwise; the returned func draws the last one.
-func (f *batchFlags) startProgress(stats *batchStats, plan *batchPlan, lim *concurrency.Limiter, stderr io.Writer) func() {
+func (f *batchFlags) startProgress(stats *batchStats, plan *batchPlan, lim limiterLimits, stderr io.Writer) func() {
 	if f.quiet {
 		return func() {}
 	}

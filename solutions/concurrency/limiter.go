@@ -133,6 +133,9 @@ type Ticket struct {
 	cost [2]float64 // what it was charged
 	base [2]float64 // bucket.spent right after its charge
 	seq  uint64
+	// Ext is where another Admitter keeps its own record of the request (solutions/scale's shared limiter does);
+	// Limiter leaves it nil.
+	Ext any
 }
 
 // Reply is what a limiter learns from the response to a request it let through.

@@ -19,10 +19,17 @@ import (
 // For the limiter to see the provider's headers, the call's HTTP client must use a Transport. The zero Sender
 // sends without a limiter and retries other failures up to 8 times (100 ms base, 10 s cap).
 type Sender struct {
-	Limiter *Limiter // nil: no limiter
+	Limiter Admitter // a *Limiter, or one shared by processes (solutions/scale); nil: no limiter
 	Backoff Backoff  // for failures other than 429; zero: 8 attempts, 100 ms base, 10 s cap
 	// OnAttempt, if set, is called after every attempt (from the sending goroutine), for progress and charts.
 	OnAttempt func(Attempt)
+}
+
+// Admitter is what a Sender needs of a limiter: *Limiter is one; solutions/scale's limiter, shared by several
+// processes through Redis, is another.
+type Admitter interface {
+	Admit(ctx context.Context, estimate int) (Ticket, error)
+	Done(t Ticket, r Reply)
 }
 
 // Attempt is one try of one request, as OnAttempt sees it.
