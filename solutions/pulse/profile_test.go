@@ -133,30 +133,3 @@ func TestCountersSettings(t *testing.T) {
 		}
 	}
 }
-
-func TestProfileInWindows(t *testing.T) {
-	defer func(w time.Duration) { profileWindow = w }(profileWindow)
-	profileWindow = 100 * time.Millisecond
-	p, err := startCPUProfile(nil)
-	if err != nil {
-		t.Skip(err)
-	}
-	deadline := time.Now().Add(600 * time.Millisecond)
-	x := 0
-	for time.Now().Before(deadline) { // about 6 windows of work
-		x += len(strings.Repeat("x", x%100))
-	}
-	cp, err := p.stop()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cp.Samples == 0 || cp.Total < 200*time.Millisecond {
-		t.Errorf("%d samples, %v over about 6 windows of 600 ms busy: want most of it", cp.Samples, cp.Total)
-	}
-	// The profiler is free again.
-	if err := pprof.StartCPUProfile(io.Discard); err != nil {
-		t.Errorf("after stop: %v", err)
-	} else {
-		pprof.StopCPUProfile()
-	}
-}
