@@ -27,7 +27,7 @@ import (
 // Each call draws its jitter from its own generator (see JitterSource), so calls that failed together do not
 // retry together even when they share a Backoff and its Seed.
 func Retry(ctx context.Context, b Backoff, call func(context.Context) error) error {
-	rng := JitterSource(ctx, b.Seed)
+	var rng *rand.Rand // made at the first failure: most calls never need one
 	for attempt := 1; ; attempt++ {
 		actx, seen := withCapture(ctx)
 		err := call(actx)
@@ -42,6 +42,9 @@ func Retry(ctx context.Context, b Backoff, call func(context.Context) error) err
 		}
 		// The server's wait plus the jitter: calls refused together are told the same retry-after, and waiting
 		// exactly that long would bring them back together.
+		if rng == nil {
+			rng = JitterSource(ctx, b.Seed)
+		}
 		wait := ServerWait(seen.header()) + jitter(rng, b, attempt)
 		if deadline, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(deadline) {
 			return fmt.Errorf("retry: the next attempt would start in %v, after the context's deadline (%v left): %w",
@@ -200,10 +203,13 @@ func withCapture(ctx context.Context) (context.Context, *capture) {
 	return context.WithValue(ctx, captureKey{}, c), c
 }
 
+// set keeps h itself, not a copy: a response's header belongs to whoever holds the response, and nothing writes
+// to it once RoundTrip has returned it (copying it cost an allocation per call, most of them for answers that
+// succeeded).
 func (c *capture) set(h http.Header) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.h = h.Clone()
+	c.h = h
 }
 
 func (c *capture) header() http.Header {
