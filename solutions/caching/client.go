@@ -1,6 +1,7 @@
 package caching
 
 import (
+	"cmp"
 	"context"
 	"sync/atomic"
 	"time"
@@ -59,7 +60,8 @@ func (s Source) String() string {
 //
 // Answers served from the cache share memory with each other: treat them as read-only.
 type Client struct {
-	// CallTimeout bounds a shared upstream call; zero means DefaultCallTimeout.
+	// CallTimeout bounds a shared upstream call; zero means DefaultCallTimeout, and a negative value none of
+	// the client's own (for an upstream that bounds every call itself).
 	CallTimeout time.Duration
 
 	upstream Chatter
@@ -104,16 +106,15 @@ func (c *Client) Complete(ctx context.Context, req openai.ChatCompletionRequest)
 			late = true
 			return resp, nil
 		}
-		timeout := c.CallTimeout
-		if timeout <= 0 {
-			timeout = DefaultCallTimeout
-		}
-		detached := ctx
+		shared := ctx
 		if ctx.Done() != nil {
-			detached = context.WithoutCancel(ctx)
+			shared = context.WithoutCancel(ctx)
 		}
-		shared, cancel := context.WithTimeout(detached, timeout)
-		defer cancel()
+		if timeout := cmp.Or(c.CallTimeout, DefaultCallTimeout); timeout > 0 {
+			var cancel context.CancelFunc
+			shared, cancel = context.WithTimeout(shared, timeout)
+			defer cancel()
+		}
 		resp, err := c.upstream.CreateChatCompletion(shared, req)
 		if err == nil {
 			c.cache.Put(key, resp)

@@ -33,6 +33,7 @@ func optimized(ctx context.Context, up Upstream, r io.Reader, opt Options, res *
 	}
 	cache := caching.NewClient(s, caching.NewLRU[string, openai.ChatCompletionResponse](opt.CacheSize),
 		caching.CacheDeterministic)
+	cache.CallTimeout = -1 // the caller bounds every call itself (callTimeout), and ends it with the run
 	var rec Recorder
 	var saved atomic.Int64 // prices.Money the cache saved: what its answers cost when they were paid for
 	out := newOutput(opt, res)
@@ -178,6 +179,9 @@ func limiterFor(rpm, tpm int) (*concurrency.Limiter, int, error) {
 	return lim, tpm, err
 }
 
+// callTimeout bounds one call to the model, retries included: as long as the caching client's default.
+const callTimeout = caching.DefaultCallTimeout
+
 // caller is the caching client's upstream: every call under the limiter, retried when another try may succeed,
 // and streamed if asked (to see its time to first token).
 type caller struct {
@@ -194,10 +198,16 @@ type caller struct {
 // CreateChatCompletion makes req, streamed or not, and returns the answer.
 func (s *caller) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 	// The caching client detaches a shared call from its callers' cancellation (one caller giving up must not fail
-	// the others), but when the whole run ends nobody is waiting: end the call with the run.
-	ctx, cancel := context.WithCancel(ctx)
+	// the others), and ask gives it a context that never ends, so that it makes the call on the caller's
+	// goroutine. The call ends with the run, then — nobody is waiting for it any more — or after callTimeout:
+	// one context on the run's carries both (and the time to first token's pointer, the one value the call
+	// needs from ctx), where merging ctx's cancellation with the run's took three and a callback per call.
+	run := s.run
+	if p := ttftFrom(ctx); p != nil {
+		run = withTTFT(run, p)
+	}
+	ctx, cancel := context.WithTimeout(run, callTimeout)
 	defer cancel()
-	defer context.AfterFunc(s.run, cancel)()
 	est := min(estimate(req), max(s.burst, 1)) // a byte count over the burst would be refused, not just slow
 	var got openai.ChatCompletionResponse
 	tries := 0
