@@ -142,3 +142,41 @@ func TestBadArguments(t *testing.T) {
 		}()
 	}
 }
+
+// deadlineSeen is an upstream that records whether each call's context had a deadline, and how far off it was.
+type deadlineSeen struct {
+	mu   sync.Mutex
+	left []time.Duration // -1: no deadline
+}
+
+func (d *deadlineSeen) CreateChatCompletion(ctx context.Context, _ openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	left := time.Duration(-1)
+	if dl, ok := ctx.Deadline(); ok {
+		left = time.Until(dl)
+	}
+	d.left = append(d.left, left)
+	return openai.ChatCompletionResponse{ID: "x"}, nil
+}
+
+// TestCallTimeout: the shared call ends after CallTimeout, DefaultCallTimeout when it is zero, and has no
+// deadline of the client's own when it is negative.
+func TestCallTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, tc := range []struct {
+			timeout, want time.Duration
+		}{{0, DefaultCallTimeout}, {time.Second, time.Second}, {-1, -1}} {
+			up := &deadlineSeen{}
+			c := NewClient(up, NewLRU[string, openai.ChatCompletionResponse](4), CacheDeterministic)
+			c.CallTimeout = tc.timeout
+			if _, _, err := c.Complete(context.Background(), request("a")); err != nil {
+				t.Fatal(err)
+			}
+			if len(up.left) != 1 || up.left[0] != tc.want {
+				t.Errorf("CallTimeout %v: the upstream's context had %v left, want %v (-1: no deadline)",
+					tc.timeout, up.left, tc.want)
+			}
+		}
+	})
+}
