@@ -125,6 +125,7 @@ func loader(name string) func() (*Encoder, error) {
 		if err != nil {
 			return nil, fmt.Errorf("tokens: load %s: %w", name, err)
 		}
+		dropUnusedCopy(tk)
 		return &Encoder{name: name, tk: tk}, nil
 	})
 }
