@@ -135,9 +135,13 @@ type result struct {
 	err error
 }
 
-// waitFor waits until cond holds, up to bound; it reports whether it did.
-func waitFor(cond func() bool) bool {
-	deadline := time.Now().Add(bound)
+// soon bounds the wait for what a correct implementation does at once (return when ctx ends, end its
+// goroutines on Close): reaching it means it does not happen.
+const soon = 3 * time.Second
+
+// waitFor waits until cond holds, up to limit; it reports whether it did.
+func waitFor(limit time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
 			return false
@@ -161,21 +165,21 @@ func DedupChecks(srv *redislocal.Server, nd NewDedup) []suite.Check {
 	}
 	return []suite.Check{
 		{Name: "a stored answer serves another process without a call", Stop: true,
-			Run: with(1, 2*time.Second, checkHit)},
-		{Name: "every key is under Prefix and expires: the lock within LockTTL, the answer within TTL",
-			Run: with(2, 2*time.Second, checkKeys)},
+			Run: with(1, time.Second, checkHit)},
 		{Name: "100 identical misses in 100 processes make one call, and all get its answer",
-			Run: with(3, 5*time.Second, checkHundred)},
+			Run: with(3, time.Second, checkHundred)},
+		{Name: "every key is under Prefix and expires: the lock within LockTTL, the answer within TTL",
+			Run: with(2, time.Second, checkKeys)},
 		{Name: "a caller that missed just before the answer was stored does not call again",
-			Run: with(4, 5*time.Second, checkLateCallers)},
+			Run: with(4, time.Second, checkLateCallers)},
 		{Name: "a failed call is not stored: callers get the error or an answer, never an empty one",
-			Run: with(5, 5*time.Second, checkFailure)},
+			Run: with(5, time.Second, checkFailure)},
 		{Name: "a leader whose lock was lost does not release the next leader's lock",
-			Run: with(6, 5*time.Second, checkLostLock)},
+			Run: with(6, time.Second, checkLostLock)},
 		{Name: "a leader that dies: its lock expires and one waiting caller calls instead",
 			Run: with(7, 200*time.Millisecond, checkLeaderDies)},
 		{Name: "Do returns when its context ends, and Close leaves nothing running",
-			Run: with(8, 2*time.Second, checkContext)},
+			Run: with(8, time.Second, checkContext)},
 	}
 }
 
@@ -520,8 +524,8 @@ func checkContext(e *env) error {
 		return errors.New("Do on a miss never called")
 	}
 	cancel()
-	if !waitFor(func() bool { return returned.Load() == n }) {
-		return fmt.Errorf("%d of %d callers still in Do %v after their context ended", n-int(returned.Load()), n, bound)
+	if !waitFor(soon, func() bool { return returned.Load() == n }) {
+		return fmt.Errorf("%d of %d callers still in Do %v after their context ended", n-int(returned.Load()), n, soon)
 	}
 	wg.Wait()
 	for i, r := range rs {
@@ -530,9 +534,9 @@ func checkContext(e *env) error {
 		}
 	}
 	e.close()
-	if !waitFor(func() bool { return runtime.NumGoroutine() <= before }) {
+	if !waitFor(soon, func() bool { return runtime.NumGoroutine() <= before }) {
 		return fmt.Errorf("%d goroutines more than before the check, %v after every Deduper and client was closed: "+
-			"end every goroutine you start when its context ends or Close is called", runtime.NumGoroutine()-before, bound)
+			"end every goroutine you start when its context ends or Close is called", runtime.NumGoroutine()-before, soon)
 	}
 	return nil
 }
