@@ -64,7 +64,7 @@ type flaws struct {
 	lockForever   bool // the lock has no TTL
 	answerForever bool // the answer has no TTL
 	noPrefix      bool // keys without the prefix
-	checkThenLock bool // GET, then SET NX in a second step (with a pause between, to widen the window)
+	checkThenLock bool // GET, then SET NX in a second step
 	storeFailure  bool // a failed call stores an empty answer
 	releaseAny    bool // DEL the lock whoever holds it
 	ownCtx        bool // calls upstream with context.Background(), not the caller's ctx
@@ -124,7 +124,6 @@ func (d *dedup) Do(ctx context.Context, key string, call func(context.Context) (
 		var r []any
 		var err error
 		if d.f.checkThenLock {
-			time.Sleep(2 * time.Millisecond) // the window between the two steps, widened
 			var ok bool
 			ok, err = d.rdb.SetNX(ctx, lock, token, d.o.LockTTL).Result()
 			r = []any{int64(0)}
