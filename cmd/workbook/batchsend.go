@@ -68,7 +68,10 @@ func (f *batchFlags) newUpstream() (*batchUpstream, error) {
 		return u, nil
 	}
 	cfg := mock.Config{TTFT: f.mockTTFT, RPM: f.mockRPM, TPM: f.mockTPM, StartUsed: f.mockUsed, FaultRate: f.mockFaultRate,
-		Faults: []mock.Fault{mock.Fault500, mock.Fault503, mock.FaultDrop}, Seed: 1}
+		Faults: []mock.Fault{mock.Fault500, mock.Fault503, mock.FaultDrop}, Seed: 1,
+		// A batch sends each request once (retries aside): a cache of token counts would fill with texts that
+		// never come back, 16 MiB of them by default, in the same process as batch (TestBatchMemoryFlat).
+		TokenCacheBytes: 1 << 20}
 	if err := cfg.Validate(); err != nil {
 		return nil, usageError{err}
 	}
