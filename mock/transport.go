@@ -111,7 +111,7 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        rw.sent,
-		Body:          &pipeBody{pr: pr, cancel: cancel},
+		Body:          &pipeBody{pr: pr, cancel: cancel, done: done},
 		ContentLength: -1,
 		Request:       req,
 	}
@@ -159,12 +159,17 @@ func (p *pipeResponse) Flush() {}
 type pipeBody struct {
 	pr     *io.PipeReader
 	cancel context.CancelFunc
+	done   <-chan struct{} // closed when the handler has returned
 }
 
 func (b *pipeBody) Read(p []byte) (int, error) { return b.pr.Read(p) }
 
+// Close ends the response and waits for the handler to return (it stops at its next write, or when it sees its
+// context end), so that what the handler counts after writing — the status, the tokens, the request no longer in
+// flight — is in Stats by the time the client's call returns: go-openai closes the body before it does.
 func (b *pipeBody) Close() error {
 	b.pr.Close()
 	b.cancel()
+	<-b.done
 	return nil
 }
