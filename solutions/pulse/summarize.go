@@ -43,7 +43,13 @@ func Summarize(ctx context.Context, up lessons.Upstream, log io.Reader, cfg less
 		}
 		return resp.Choices[0].Message.Content, nil
 	}
-	return streaming.Pipeline(ctx, cfg.Workers, streaming.Records(log), work, emit)
+	err = streaming.Pipeline(ctx, cfg.Workers, streaming.Records(log), work, emit)
+	if err != nil && ctx.Err() != nil {
+		// The caller's context ended (its deadline, say): say that, not which call saw it first — a call the
+		// run's end cancelled reports only "context canceled".
+		return context.Cause(ctx)
+	}
+	return err
 }
 
 // limitedCaller is the caching client's upstream: every call under the limiter, retried while another try may

@@ -165,9 +165,12 @@ func Checks(summarize pulse.SummarizeFunc) []suite.Check {
 				defer cancel()
 				start := time.Now()
 				_, err := run(ctx, summarize, srv, siteLog(8<<10, 9), defaultConfig())
-				if !errors.Is(err, context.DeadlineExceeded) {
+				// Either error is right: which one a run reports depends on whether a worker saw its context end
+				// before its call's error came back, an order no implementation controls. (Returning
+				// context.Cause of the run's context when it has ended always gives DeadlineExceeded.)
+				if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 					return fmt.Errorf("calls that take an hour, a deadline in a minute: Summarize returned %v, "+
-						"want an error wrapping context.DeadlineExceeded", err)
+						"want an error wrapping context.DeadlineExceeded (or context.Canceled)", err)
 				}
 				if d := time.Since(start); d > time.Minute {
 					return fmt.Errorf("Summarize returned %v after the deadline; want at the deadline", d-time.Minute)
