@@ -331,8 +331,8 @@ func (plan *batchPlan) add(r *batchRequest, table prices.Table, sign int) {
 	plan.cost += prices.Money(sign) * p.Cost(r.prompt, 0, r.maxOut)
 }
 
-// eachID calls fn with the custom_id of every line that has one, without checking the rest of the line.
-func (f *batchFlags) eachID(fn func(n int, id string)) error {
+// eachRaw calls fn with every line of the input as it is, its number, and whether it is longer than maxLine.
+func (f *batchFlags) eachRaw(fn func(n int, line []byte, tooLong bool)) error {
 	in, err := os.Open(f.in)
 	if err != nil {
 		return err
@@ -347,42 +347,34 @@ func (f *batchFlags) eachID(fn func(n int, id string)) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.in, err)
 		}
+		fn(lr.n, line, tooLong)
+	}
+}
+
+// eachID calls fn with the custom_id of every line that has one, without checking the rest of the line.
+func (f *batchFlags) eachID(fn func(n int, id string)) error {
+	return f.eachRaw(func(n int, line []byte, tooLong bool) {
 		var l struct {
 			CustomID string `json:"custom_id"`
 		}
 		if !tooLong && json.Unmarshal(line, &l) == nil && l.CustomID != "" {
-			fn(lr.n, l.CustomID)
+			fn(n, l.CustomID)
 		}
-	}
+	})
 }
 
 // eachLine parses every line of the input and calls fn with its number, the request (nil if malformed), its
 // custom_id (if it has one) and what is wrong with it. Blank lines are skipped.
 func (f *batchFlags) eachLine(fn func(n int, r *batchRequest, id string, err error)) error {
-	in, err := os.Open(f.in)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	lr := newLineReader(in)
-	for {
-		line, tooLong, err := lr.next()
-		if err == io.EOF {
-			return nil
+	return f.eachRaw(func(n int, line []byte, tooLong bool) {
+		switch {
+		case tooLong:
+			fn(n, nil, "", fmt.Errorf("longer than %d MiB", maxLine>>20))
+		case len(strings.TrimSpace(string(line))) > 0:
+			r, id, err := parseLine(n, line, f.defaultOut)
+			fn(n, r, id, err)
 		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", f.in, err)
-		}
-		if tooLong {
-			fn(lr.n, nil, "", fmt.Errorf("longer than %d MiB", maxLine>>20))
-			continue
-		}
-		if len(strings.TrimSpace(string(line))) == 0 {
-			continue
-		}
-		r, id, err := parseLine(lr.n, line, f.defaultOut)
-		fn(lr.n, r, id, err)
-	}
+	})
 }
 
 // batchStats is what the second pass did.

@@ -111,7 +111,7 @@ func (s *Sender) Send(ctx context.Context, estimate int, call func(context.Conte
 			return fmt.Errorf("the next attempt would start in %v, after the context's deadline: %w",
 				wait.Round(time.Millisecond), err)
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%w while waiting %v to try again after: %w", err, wait.Round(time.Millisecond), last)
 		}
 	}
@@ -122,7 +122,8 @@ func tooLargeMessage(msg string) bool {
 	return strings.Contains(strings.ToLower(msg), "request too large")
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx ends (its error then); d ≤ 0 returns at once with ctx's error, if any.
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

@@ -207,7 +207,7 @@ func (l *Limiter) Admit(ctx context.Context, estimate int) (concurrency.Ticket, 
 		}
 		lim, n, burst, retryAt := l.fallback()
 		if estimate > burst { // larger than this process's share: wait for Redis
-			if err := sleep(ctx, time.Until(retryAt)); err != nil {
+			if err := concurrency.Sleep(ctx, time.Until(retryAt)); err != nil {
 				return concurrency.Ticket{}, err
 			}
 			continue
@@ -218,7 +218,7 @@ func (l *Limiter) Admit(ctx context.Context, estimate int) (concurrency.Ticket, 
 		t, err := lim.Admit(lctx, estimate)
 		cancel()
 		if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-			if err := sleep(ctx, time.Until(retryAt)); err != nil {
+			if err := concurrency.Sleep(ctx, time.Until(retryAt)); err != nil {
 				return concurrency.Ticket{}, err
 			}
 			continue
@@ -528,18 +528,4 @@ func (l *Limiter) fallback() (*concurrency.Limiter, int, int, time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.local, l.share, l.localBurst, l.retryAt
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
